@@ -1,0 +1,20 @@
+#pragma once
+// `baiying data build-xizang`: rebuilds data/xizang from the raw sources beside the project.
+
+#include <filesystem>
+#include <iosfwd>
+
+namespace baiying::cli {
+
+struct BuildXizangFlags {
+  std::filesystem::path shared_dir =
+      std::filesystem::path(BAIYING_DEFAULT_DATA_DIR) / ".." / ".." / "shared" / "data" / "xizang";
+  std::filesystem::path facts_dir =
+      std::filesystem::path(BAIYING_DEFAULT_DATA_DIR) / "xizang" / "facts";
+  std::filesystem::path out_dir = std::filesystem::path(BAIYING_DEFAULT_DATA_DIR) / "xizang";
+};
+
+// Returns an ExitCode (route_command.h): kExitDataError when a source is missing or bad.
+int RunBuildXizang(const BuildXizangFlags& flags, std::ostream& out, std::ostream& err);
+
+}  // namespace baiying::cli
