@@ -1,12 +1,11 @@
 #include "engine/roads/road_types.h"
 
-#include <array>
-#include <utility>
+#include "engine/core/enum_names.h"
 
 namespace baiying {
 namespace {
 
-constexpr std::array<std::pair<PlaceKind, std::string_view>, 6> kPlaceKinds = {{
+constexpr NameTable<PlaceKind, 6> kPlaceKinds = {{
     {PlaceKind::kPrefectureSeat, "prefecture_seat"},
     {PlaceKind::kCountySeat, "county_seat"},
     {PlaceKind::kTown, "town"},
@@ -14,38 +13,21 @@ constexpr std::array<std::pair<PlaceKind, std::string_view>, 6> kPlaceKinds = {{
     {PlaceKind::kPass, "pass"},
     {PlaceKind::kPost, "post"},
 }};
-constexpr std::array<std::pair<RoadClass, std::string_view>, 5> kRoadClasses = {{
+constexpr NameTable<RoadClass, 5> kRoadClasses = {{
     {RoadClass::kExpressway, "expressway"},
     {RoadClass::kNational, "national"},
     {RoadClass::kProvincial, "provincial"},
     {RoadClass::kCounty, "county"},
     {RoadClass::kTrack, "track"},
 }};
-constexpr std::array<std::pair<Surface, std::string_view>, 2> kSurfaces = {{
+constexpr NameTable<Surface, 2> kSurfaces = {{
     {Surface::kPaved, "paved"},
     {Surface::kGravel, "gravel"},
 }};
-constexpr std::array<std::pair<LengthSource, std::string_view>, 2> kLengthSources = {{
+constexpr NameTable<LengthSource, 2> kLengthSources = {{
     {LengthSource::kMeasured, "measured"},
     {LengthSource::kEstimated, "estimated"},
 }};
-
-template <typename E, std::size_t N>
-std::string_view NameOf(const std::array<std::pair<E, std::string_view>, N>& table, E value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return "?";
-}
-
-template <typename E, std::size_t N>
-std::optional<E> ValueOf(const std::array<std::pair<E, std::string_view>, N>& table,
-                         std::string_view text) {
-  for (const auto& [v, name] : table) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
