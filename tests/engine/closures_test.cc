@@ -1,5 +1,6 @@
 // Closures: arcs and places shut over time windows, honoured by every query at once; checked
-// by hand on a small network and against brute force on random graphs with random closures.
+// by hand on the hand-made network of tests/support/graph_oracle.h and against brute force on
+// random graphs with random closures.
 
 #include "engine/roads/closures.h"
 
@@ -7,9 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <random>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,76 +19,33 @@
 #include "engine/roads/road_graph.h"
 #include "engine/roads/road_query.h"
 #include "engine/roads/road_types.h"
+#include "tests/support/graph_oracle.h"
+#include "tests/support/tally.h"
 
 namespace baiying {
 namespace {
 
-constexpr TravelTime kHour = 3'600'000;
+using testing::FloydWarshall;
+using testing::HandGraph;
+using testing::kA, testing::kB, testing::kC, testing::kD, testing::kE, testing::kF;
+using testing::kHour;
+using testing::kNone;
+using testing::Matrix;
+using testing::MustBuild;
+using testing::NumberedPlaces;
+using testing::RoutePlaces;
+using testing::Tally;
+using testing::Text;
+using testing::ToTravelTime;
 
 Instant At(std::int64_t ms) {
   return Instant(Duration(ms));
 }
 
-RoadGraph MustBuild(std::vector<PlaceSpec> places, const std::vector<ArcSpec>& arcs) {
-  Result<RoadGraph> built = RoadGraph::Build(std::move(places), arcs);
-  REQUIRE_MESSAGE(built.ok(), built.status().ToString());
-  return std::move(built).value();
-}
-
-// The hand-made network of road_query_test, every place at sea level:
-//   A-B  G318 national 110 km: 2 h     B-C  G318 national 55 km: 1 h
-//   A-D  S5 expressway 200 km: 2.5 h   D-C  X123 county 21 km: 0.6 h
-//   A-E  Y track 40 km: 2 h            E-C  Y track 30 km: 1.5 h
-//   C-F  G318 national 11 km: 0.2 h (F's only road)
-// All roads two-way. Fastest A to C is A>B>C in 3 h; then A>D>C in 3.1 h; then A>E>C in 3.5 h.
-constexpr std::uint32_t kA = 0, kB = 1, kC = 2, kD = 3, kE = 4, kF = 5;
-
-RoadGraph HandGraph() {
-  std::vector<PlaceSpec> places;
-  for (const char* name : {"A", "B", "C", "D", "E", "F"}) {
-    PlaceSpec place;
-    place.name = name;
-    places.push_back(place);
-  }
-  std::vector<ArcSpec> arcs;
-  const auto road = [&arcs](std::uint32_t a, std::uint32_t b, std::uint32_t length_m,
-                            const std::string& ref, RoadClass road_class) {
-    for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-      ArcSpec arc;
-      arc.from = PlaceId(from);
-      arc.to = PlaceId(to);
-      arc.length_m = length_m;
-      arc.road_ref = ref;
-      arc.road_class = road_class;
-      arcs.push_back(arc);
-    }
-  };
-  road(kA, kB, 110'000, "G318", RoadClass::kNational);
-  road(kB, kC, 55'000, "G318", RoadClass::kNational);
-  road(kA, kD, 200'000, "S5", RoadClass::kExpressway);
-  road(kD, kC, 21'000, "X123", RoadClass::kCounty);
-  road(kA, kE, 40'000, "Y", RoadClass::kTrack);
-  road(kE, kC, 30'000, "Y", RoadClass::kTrack);
-  road(kC, kF, 11'000, "G318", RoadClass::kNational);
-  return MustBuild(std::move(places), arcs);
-}
-
 // "A>B>C (10800000)", or the error's code name.
 std::string Describe(const RoadGraph& graph, const Result<Route>& route) {
   if (!route.ok()) return std::string(StatusCodeName(route.status().code()));
-  std::string out = graph.place(route->from).name;
-  for (ArcId a : route->arcs)
-    out += ">" + graph.place(graph.head(a)).name;
-  return out + " (" + std::to_string(route->time) + ")";
-}
-
-std::string Text(std::span<const Reach> reaches) {
-  std::string out;
-  for (const Reach& r : reaches) {
-    if (!out.empty()) out += ' ';
-    out += std::to_string(r.place.value()) + "@" + std::to_string(r.time);
-  }
-  return out.empty() ? "(none)" : out;
+  return RoutePlaces(graph, *route) + " (" + std::to_string(route->time) + ")";
 }
 
 ArcId MustFindArc(const RoadGraph& graph, std::uint32_t from, std::uint32_t to) {
@@ -488,60 +444,6 @@ TEST_CASE("Current lists the closures not reopened, in id order, as they were ma
 
 // --- Random closures against brute force ---
 
-using Matrix = std::vector<std::vector<std::uint64_t>>;
-constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
-
-Matrix FloydWarshall(std::uint32_t n, const std::vector<ArcSpec>& arcs,
-                     const std::vector<bool>& open) {
-  Matrix d(n, std::vector<std::uint64_t>(n, kNone));
-  for (std::uint32_t i = 0; i < n; ++i)
-    d[i][i] = 0;
-  for (std::size_t a = 0; a < arcs.size(); ++a) {
-    if (!open[a]) continue;
-    std::uint64_t& cell = d[arcs[a].from.value()][arcs[a].to.value()];
-    cell = std::min<std::uint64_t>(cell, *arcs[a].fixed_time);
-  }
-  for (std::uint32_t k = 0; k < n; ++k) {
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (d[i][k] == kNone) continue;
-      for (std::uint32_t j = 0; j < n; ++j) {
-        if (d[k][j] != kNone) d[i][j] = std::min(d[i][j], d[i][k] + d[k][j]);
-      }
-    }
-  }
-  return d;
-}
-
-// Counts the checks of one rule over many random cases and keeps the first few failures, so
-// that a broken rule reports once, with examples to reproduce, not thousands of times.
-class Tally {
- public:
-  explicit Tally(std::string rule) : rule_(std::move(rule)) {}
-
-  template <typename Describe>
-  void Expect(bool holds, Describe&& describe) {
-    ++checks_;
-    if (holds) return;
-    ++failures_;
-    if (examples_.size() < 4) examples_.push_back(describe());
-  }
-  bool ok() const { return failures_ == 0; }
-  int checks() const { return checks_; }
-  std::string Report() const {
-    std::string out = rule_ + ": " + std::to_string(failures_) + " of " + std::to_string(checks_) +
-                      " checks failed";
-    for (const std::string& example : examples_)
-      out += "\n    " + example;
-    return out;
-  }
-
- private:
-  std::string rule_;
-  int checks_ = 0;
-  int failures_ = 0;
-  std::vector<std::string> examples_;
-};
-
 std::string TimeText(std::uint64_t t) {
   return t == kNone ? "inf" : std::to_string(t);
 }
@@ -601,10 +503,7 @@ TEST_CASE("random closures: queries equal brute force on the graph without the c
       arc.fixed_time = weight(rng);
       arcs.push_back(arc);
     }
-    std::vector<PlaceSpec> places(n);
-    for (std::uint32_t p = 0; p < n; ++p)
-      places[p].name = "p" + std::to_string(p);
-    const RoadGraph graph = MustBuild(std::move(places), arcs);
+    const RoadGraph graph = MustBuild(NumberedPlaces(n), arcs);
     // Input arc index of each ArcId: rows grouped by tail, in input order.
     std::vector<std::size_t> spec_of(arcs.size());
     {
@@ -727,7 +626,7 @@ TEST_CASE("random closures: queries equal brute force on the graph without the c
           for (std::uint32_t v = 0; v < n; ++v) {
             const std::uint64_t want = direction == Direction::kFromPlace ? d[s][v] : d[v][s];
             const TravelTime got = times[v];
-            all_times.Expect(got == (want == kNone ? kInfiniteTime : want), [&] {
+            all_times.Expect(got == ToTravelTime(want), [&] {
               return when() + "AllTimes " + (direction == Direction::kFromPlace ? "from " : "to ") +
                      std::to_string(s) + ", place " + std::to_string(v) + ": got " +
                      std::to_string(got) + ", want " + TimeText(want);

@@ -21,9 +21,13 @@
 #include "engine/core/time.h"
 #include "engine/roads/road_types.h"
 #include "engine/roads/travel_model.h"
+#include "tests/support/graph_oracle.h"
 
 namespace baiying {
 namespace {
+
+using testing::FixedArc;
+using testing::MustBuild;
 
 constexpr double kEarthRadiusM = 6'371'008.8;
 
@@ -51,12 +55,6 @@ ArcSpec Arc(std::uint32_t from, std::uint32_t to, std::uint32_t length_m, std::s
   arc.road_class = road_class;
   arc.surface = surface;
   arc.max_elevation_m = max_elevation_m;
-  return arc;
-}
-
-ArcSpec FixedArc(std::uint32_t from, std::uint32_t to, TravelTime time) {
-  ArcSpec arc = Arc(from, to, 1000, "");
-  arc.fixed_time = time;
   return arc;
 }
 
@@ -90,13 +88,6 @@ std::vector<ArcSpec> XizangArcs() {
   };
   arcs[9].length_source = LengthSource::kEstimated;
   return arcs;
-}
-
-RoadGraph MustBuild(std::vector<PlaceSpec> places, const std::vector<ArcSpec>& arcs,
-                    const TravelTimeOptions& options = {}) {
-  Result<RoadGraph> built = RoadGraph::Build(std::move(places), arcs, options);
-  REQUIRE_MESSAGE(built.ok(), built.status().ToString());
-  return std::move(built).value();
 }
 
 // The ArcId each input arc gets: arcs are grouped by tail, keeping input order in each row.

@@ -1,6 +1,7 @@
 // RoadQuery: shortest routes, one-to-all and K-nearest searches in both directions, checked
-// against brute force (Floyd-Warshall written here, and Boost's Dijkstra on larger graphs) on
-// many random graphs; early stopping; reuse of one query object; legs; a hand-made network.
+// against brute force (Floyd-Warshall from tests/support/graph_oracle.h, and Boost's Dijkstra on
+// larger graphs) on many random graphs; early stopping; reuse of one query object; legs; the
+// hand-made network of graph_oracle.h.
 
 #include "engine/roads/road_query.h"
 
@@ -10,7 +11,6 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <cstdint>
-#include <limits>
 #include <random>
 #include <span>
 #include <string>
@@ -22,56 +22,25 @@
 #include "engine/core/time.h"
 #include "engine/roads/road_graph.h"
 #include "engine/roads/road_types.h"
+#include "tests/support/graph_oracle.h"
+#include "tests/support/tally.h"
 
 namespace baiying {
 namespace {
 
-// Brute-force distances, with kNone for "unreachable".
-using Matrix = std::vector<std::vector<std::uint64_t>>;
-constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
-
-ArcSpec FixedArc(std::uint32_t from, std::uint32_t to, TravelTime time, std::string road_ref = "") {
-  ArcSpec arc;
-  arc.from = PlaceId(from);
-  arc.to = PlaceId(to);
-  arc.length_m = 1000 + time % 997;
-  arc.road_ref = std::move(road_ref);
-  arc.fixed_time = time;
-  return arc;
-}
-
-std::vector<PlaceSpec> NumberedPlaces(std::uint32_t n) {
-  std::vector<PlaceSpec> places(n);
-  for (std::uint32_t p = 0; p < n; ++p)
-    places[p].name = "p" + std::to_string(p);
-  return places;
-}
-
-RoadGraph MustBuild(std::vector<PlaceSpec> places, const std::vector<ArcSpec>& arcs) {
-  Result<RoadGraph> built = RoadGraph::Build(std::move(places), arcs);
-  REQUIRE_MESSAGE(built.ok(), built.status().ToString());
-  return std::move(built).value();
-}
-
-Matrix FloydWarshall(std::uint32_t n, const std::vector<ArcSpec>& arcs) {
-  Matrix d(n, std::vector<std::uint64_t>(n, kNone));
-  for (std::uint32_t i = 0; i < n; ++i)
-    d[i][i] = 0;
-  for (const ArcSpec& arc : arcs) {
-    std::uint64_t& cell = d[arc.from.value()][arc.to.value()];
-    cell = std::min<std::uint64_t>(cell, *arc.fixed_time);
-  }
-  for (std::uint32_t k = 0; k < n; ++k) {
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (d[i][k] == kNone) continue;
-      for (std::uint32_t j = 0; j < n; ++j) {
-        if (d[k][j] == kNone) continue;
-        d[i][j] = std::min(d[i][j], d[i][k] + d[k][j]);
-      }
-    }
-  }
-  return d;
-}
+using testing::FixedArc;
+using testing::FloydWarshall;
+using testing::HandGraph;
+using testing::kA, testing::kB, testing::kC, testing::kD, testing::kE, testing::kF, testing::kG;
+using testing::kHour;
+using testing::kNone;
+using testing::Matrix;
+using testing::MustBuild;
+using testing::NumberedPlaces;
+using testing::RoutePlaces;
+using testing::Tally;
+using testing::Text;
+using testing::ToTravelTime;
 
 // Brute-force times from `place` (kFromPlace) or to it (kToPlace), by place.
 using Row = std::vector<std::uint64_t>;
@@ -84,21 +53,8 @@ Row RowOf(const Matrix& d, std::uint32_t place, Direction direction) {
   return row;
 }
 
-TravelTime ToTravelTime(std::uint64_t t) {
-  return t == kNone ? kInfiniteTime : static_cast<TravelTime>(t);
-}
-
 std::string Name(Direction direction) {
   return direction == Direction::kFromPlace ? "from" : "to";
-}
-
-std::string Text(std::span<const Reach> reaches) {
-  std::string out;
-  for (const Reach& r : reaches) {
-    if (!out.empty()) out += ' ';
-    out += std::to_string(r.place.value()) + "@" + std::to_string(r.time);
-  }
-  return out.empty() ? "(none)" : out;
 }
 
 // The answer Nearest must give: distinct targets within max_time, by (time, id), first k.
@@ -208,36 +164,6 @@ std::string CheckRoute(const RoadGraph& graph, const Result<Route>& route, std::
 }
 
 // --- Random graphs ---
-
-// Counts the checks of one rule over many random cases and keeps the first few failures, so
-// that a broken rule reports once, with examples to reproduce, not thousands of times.
-class Tally {
- public:
-  explicit Tally(std::string rule) : rule_(std::move(rule)) {}
-
-  template <typename Describe>
-  void Expect(bool holds, Describe&& describe) {
-    ++checks_;
-    if (holds) return;
-    ++failures_;
-    if (examples_.size() < 4) examples_.push_back(describe());
-  }
-  bool ok() const { return failures_ == 0; }
-  int checks() const { return checks_; }
-  std::string Report() const {
-    std::string out = rule_ + ": " + std::to_string(failures_) + " of " + std::to_string(checks_) +
-                      " checks failed";
-    for (const std::string& example : examples_)
-      out += "\n    " + example;
-    return out;
-  }
-
- private:
-  std::string rule_;
-  int checks_ = 0;
-  int failures_ = 0;
-  std::vector<std::string> examples_;
-};
 
 // "0>2:1 2>1:0": the arcs of a small graph with their times, to reproduce a failure.
 std::string ArcsText(const std::vector<ArcSpec>& arcs) {
@@ -890,53 +816,7 @@ TEST_CASE("SummarizeLegs merges consecutive arcs with the same road reference") 
   CHECK(CompareLegs(graph, path, route->legs) == "");
 }
 
-// --- A hand-made network, with times from the travel-time model ---
-//
-// Every place at sea level, so time is length over the class speed:
-//   A-B  G318 national 110 km: 2 h     B-C  G318 national 55 km: 1 h
-//   A-D  S5 expressway 200 km: 2.5 h   D-C  X123 county 21 km: 0.6 h
-//   A-E  Y track 40 km: 2 h            E-C  Y track 30 km: 1.5 h
-//   C-F  G318 national 11 km: 0.2 h    G    alone
-// All roads two-way.
-constexpr std::uint32_t kA = 0, kB = 1, kC = 2, kD = 3, kE = 4, kF = 5, kG = 6;
-constexpr TravelTime kHour = 3'600'000;
-
-RoadGraph HandGraph() {
-  std::vector<PlaceSpec> places;
-  for (const char* name : {"A", "B", "C", "D", "E", "F", "G"}) {
-    PlaceSpec place;
-    place.name = name;
-    places.push_back(place);
-  }
-  std::vector<ArcSpec> arcs;
-  const auto road = [&arcs](std::uint32_t a, std::uint32_t b, std::uint32_t length_m,
-                            const std::string& ref, RoadClass road_class) {
-    for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-      ArcSpec arc;
-      arc.from = PlaceId(from);
-      arc.to = PlaceId(to);
-      arc.length_m = length_m;
-      arc.road_ref = ref;
-      arc.road_class = road_class;
-      arcs.push_back(arc);
-    }
-  };
-  road(kA, kB, 110'000, "G318", RoadClass::kNational);
-  road(kB, kC, 55'000, "G318", RoadClass::kNational);
-  road(kA, kD, 200'000, "S5", RoadClass::kExpressway);
-  road(kD, kC, 21'000, "X123", RoadClass::kCounty);
-  road(kA, kE, 40'000, "Y", RoadClass::kTrack);
-  road(kE, kC, 30'000, "Y", RoadClass::kTrack);
-  road(kC, kF, 11'000, "G318", RoadClass::kNational);
-  return MustBuild(std::move(places), arcs);
-}
-
-std::string Places(const RoadGraph& graph, const Route& route) {
-  std::string out = graph.place(route.from).name;
-  for (ArcId a : route.arcs)
-    out += ">" + graph.place(graph.head(a)).name;
-  return out;
-}
+// --- The hand-made network of graph_oracle.h, with times from the travel-time model ---
 
 TEST_CASE("routes on a hand-made network") {
   const RoadGraph graph = HandGraph();
@@ -945,7 +825,7 @@ TEST_CASE("routes on a hand-made network") {
   const Result<Route> a_to_c = query.ShortestRoute(PlaceId(kA), PlaceId(kC));
   REQUIRE(a_to_c.ok());
   CHECK(a_to_c->time == 3 * kHour);  // via B; via D is 3.1 h, via E 3.5 h
-  CHECK(Places(graph, *a_to_c) == "A>B>C");
+  CHECK(RoutePlaces(graph, *a_to_c) == "A>B>C");
   CHECK(a_to_c->length_m == 165'000);
   REQUIRE(a_to_c->legs.size() == 1);
   CHECK(a_to_c->legs[0].road_ref == "G318");
@@ -956,13 +836,13 @@ TEST_CASE("routes on a hand-made network") {
   const Result<Route> a_to_f = query.ShortestRoute(PlaceId(kA), PlaceId(kF));
   REQUIRE(a_to_f.ok());
   CHECK(a_to_f->time == 3 * kHour + 720'000);
-  CHECK(Places(graph, *a_to_f) == "A>B>C>F");
+  CHECK(RoutePlaces(graph, *a_to_f) == "A>B>C>F");
   CHECK(a_to_f->legs.size() == 1);
 
   const Result<Route> d_to_b = query.ShortestRoute(PlaceId(kD), PlaceId(kB));
   REQUIRE(d_to_b.ok());
   CHECK(d_to_b->time == 2'160'000 + kHour);  // D>C>B, not D>A>B (4.5 h)
-  CHECK(Places(graph, *d_to_b) == "D>C>B");
+  CHECK(RoutePlaces(graph, *d_to_b) == "D>C>B");
   REQUIRE(d_to_b->legs.size() == 2);
   CHECK(d_to_b->legs[0].road_ref == "X123");
   CHECK(d_to_b->legs[1].road_ref == "G318");
@@ -970,12 +850,12 @@ TEST_CASE("routes on a hand-made network") {
   const Result<Route> e_to_d = query.ShortestRoute(PlaceId(kE), PlaceId(kD));
   REQUIRE(e_to_d.ok());
   CHECK(e_to_d->time == 5'400'000 + 2'160'000);
-  CHECK(Places(graph, *e_to_d) == "E>C>D");
+  CHECK(RoutePlaces(graph, *e_to_d) == "E>C>D");
 
   const Result<Route> a_to_d = query.ShortestRoute(PlaceId(kA), PlaceId(kD));
   REQUIRE(a_to_d.ok());
   CHECK(a_to_d->time == 9'000'000);
-  CHECK(Places(graph, *a_to_d) == "A>D");
+  CHECK(RoutePlaces(graph, *a_to_d) == "A>D");
 
   const Result<Route> itself = query.ShortestRoute(PlaceId(kC), PlaceId(kC));
   REQUIRE(itself.ok());
