@@ -1,0 +1,34 @@
+#pragma once
+// The registry's schema as an ordered list of migrations. The file's PRAGMA user_version is
+// the number of the last migration applied; at open every later migration runs, each in its
+// own transaction together with the user_version it sets, so a crash leaves the file at a
+// whole version. A migration, once released, never changes: a new need is a new migration.
+//
+// Storage conventions (see data/README.md):
+//   - instants and dates are INTEGER milliseconds since 1970-01-01 UTC (the engine's
+//     Instant, exactly); a date is its midnight UTC. Columns named *_on hold dates.
+//   - enums are their text names (registry_types.h ToString), mode sets 'peacetime|emergency'.
+//   - codes are the public identities; integer row ids never leave the store.
+
+#include <span>
+#include <string_view>
+
+#include "adapters/store/sqlite.h"
+#include "engine/core/status.h"
+
+namespace baiying::store {
+
+struct Migration {
+  int version;               // 1, 2, 3, ... in order, no gaps
+  std::string_view summary;  // for people
+  std::string_view sql;      // one or more statements
+};
+
+std::span<const Migration> Migrations();
+int LatestSchemaVersion();
+
+// Applies every migration newer than the file's user_version and returns the version reached
+// (LatestSchemaVersion()). FailedPrecondition when the file is newer than this build.
+Result<int> Migrate(Database& db);
+
+}  // namespace baiying::store
