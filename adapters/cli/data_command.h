@@ -1,6 +1,7 @@
 #pragma once
 // `baiying data build-xizang`: rebuilds data/xizang from the raw sources beside the project.
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 
@@ -16,5 +17,15 @@ struct BuildXizangFlags {
 
 // Returns an ExitCode (route_command.h): kExitDataError when a source is missing or bad.
 int RunBuildXizang(const BuildXizangFlags& flags, std::ostream& out, std::ostream& err);
+
+// `baiying data build-seed-registry`: regenerates the fictional seed registry of data/xizang.
+struct BuildSeedFlags {
+  std::filesystem::path network_dir = std::filesystem::path(BAIYING_DEFAULT_DATA_DIR) / "xizang";
+  std::filesystem::path out_dir =
+      std::filesystem::path(BAIYING_DEFAULT_DATA_DIR) / "xizang" / "registry";
+  std::uint32_t seed = 2026;
+};
+
+int RunBuildSeedRegistry(const BuildSeedFlags& flags, std::ostream& out, std::ostream& err);
 
 }  // namespace baiying::cli

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/cli/data_command.h"
+#include "adapters/cli/registry_cli.h"
 #include "adapters/cli/route_command.h"
 #include "adapters/loaders/closures_csv.h"
 
@@ -19,6 +20,15 @@ void SetUpLogging(const std::string& level) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(level));
+}
+
+// The program's clock: --at when given, else now. The engine never reads a clock itself.
+baiying::Result<baiying::Instant> ParseAtOrNow(const std::string& at) {
+  if (at.empty()) {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+  }
+  return baiying::loaders::ParseIsoInstant(at);
 }
 
 }  // namespace
@@ -65,6 +75,17 @@ int main(int argc, char** argv) {
   build_cmd->add_option("--shared", build.shared_dir, "raw sources (../shared/data/xizang)");
   build_cmd->add_option("--facts", build.facts_dir, "curated facts (data/xizang/facts)");
   build_cmd->add_option("--out", build.out_dir, "output directory (data/xizang)");
+  cli::BuildSeedFlags seed;
+  CLI::App* seed_cmd = data_cmd->add_subcommand(
+      "build-seed-registry", "regenerate the fictional seed registry data/xizang/registry");
+  seed_cmd->add_option("--network", seed.network_dir, "road network (data/xizang)");
+  seed_cmd->add_option("--out", seed.out_dir, "output directory (data/xizang/registry)");
+  seed_cmd->add_option("--seed", seed.seed, "random seed (2026)");
+
+  // --- registry ---
+  cli::RegistryFlags registry;
+  std::string registry_at;
+  CLI::App* registry_cmd = cli::AddRegistryCommands(app, registry, registry_at);
 
   try {
     app.parse(argc, argv);
@@ -91,5 +112,15 @@ int main(int argc, char** argv) {
     return cli::RunRoute(route, std::cout, std::cerr);
   }
   if (*build_cmd) return cli::RunBuildXizang(build, std::cout, std::cerr);
+  if (*seed_cmd) return cli::RunBuildSeedRegistry(seed, std::cout, std::cerr);
+  if (*registry_cmd) {
+    Result<Instant> now = ParseAtOrNow(registry_at);
+    if (!now.ok()) {
+      std::cerr << "baiying registry: --at: " << now.status().message() << "\n";
+      return cli::kExitUsage;
+    }
+    registry.now = *now;
+    return cli::RunRegistry(std::move(registry), std::cout, std::cerr);
+  }
   return cli::kExitUsage;
 }
