@@ -10,6 +10,7 @@
 #include "adapters/cli/route_command.h"
 #include "adapters/loaders/closures_csv.h"
 #include "adapters/loaders/network_loader.h"
+#include "adapters/loaders/text_reader.h"
 #include "engine/registry/eligibility.h"
 #include "engine/roads/road_graph.h"
 
@@ -519,14 +520,6 @@ int Publish(const Registry& r, const RegistryFlags& flags, Network& network, std
     }
     return true;
   };
-  auto csv = [](const std::string& field) {
-    if (field.find_first_of(",\"\n") == std::string::npos) return field;
-    std::string q = "\"";
-    for (char c : field)
-      q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
-
   std::ostringstream text;
   json orgs = json::array();
   if (flags.format == "csv") {
@@ -541,12 +534,13 @@ int Publish(const Registry& r, const RegistryFlags& flags, Network& network, std
       if (!listed(id)) continue;
       const Team& t = r.team(id);
       if (flags.format == "csv") {
-        text << ToString(o.tier) << "," << o.adcode << "," << csv(o.code) << "," << csv(o.name)
-             << "," << ToString(o.kind) << "," << csv(o.industry) << "," << csv(o.service_content)
-             << "," << csv(o.measures) << "," << csv(o.commitments) << "," << ToString(o.modes)
-             << "," << o.response_minutes << "," << csv(t.code) << "," << csv(t.name) << ","
-             << csv(CapacityText(r, t)) << "," << csv(t.home_place) << "," << ToString(t.modes)
-             << "\n";
+        text << ToString(o.tier) << "," << o.adcode << "," << loaders::CsvField(o.code) << ","
+             << loaders::CsvField(o.name) << "," << ToString(o.kind) << ","
+             << loaders::CsvField(o.industry) << "," << loaders::CsvField(o.service_content) << ","
+             << loaders::CsvField(o.measures) << "," << loaders::CsvField(o.commitments) << ","
+             << ToString(o.modes) << "," << o.response_minutes << "," << loaders::CsvField(t.code)
+             << "," << loaders::CsvField(t.name) << "," << loaders::CsvField(CapacityText(r, t))
+             << "," << loaders::CsvField(t.home_place) << "," << ToString(t.modes) << "\n";
       } else {
         json caps = json::array();
         for (const TeamCapacity& c : t.capacities) {

@@ -353,17 +353,6 @@ Result<std::vector<ArcSpec>> ReadRoads(const std::filesystem::path& path, std::s
 
 // --- Writing ---
 
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string FormatDouble(double value) {
   // Shortest form that reads back to the same double, so coordinates survive a round trip.
   std::array<char, 32> buffer;

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "adapters/loaders/network_csv.h"
+#include "adapters/loaders/text_reader.h"
 #include "engine/registry/eligibility.h"
 #include "engine/registry/registry.h"
 #include "engine/registry/registry_types.h"
@@ -508,29 +509,6 @@ std::string ModesZh(ModeSet modes) {
     if (!out.empty()) out += "、";
     out += name;
   }
-  return out;
-}
-
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-std::string JoinCsv(std::initializer_list<std::string_view> fields) {
-  std::string out;
-  bool first = true;
-  for (std::string_view f : fields) {
-    if (!first) out += ',';
-    first = false;
-    out += CsvField(f);
-  }
-  out += '\n';
   return out;
 }
 
@@ -1361,48 +1339,52 @@ Status SeedBuilder::Write(const Registry& r, const std::filesystem::path& out_di
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Status::Unavailable(out_dir.string() + ": cannot create: " + ec.message());
 
-  std::string orgs = JoinCsv({"code", "name", "kind", "industry", "tier", "adcode", "contact_name",
-                              "contact_phone", "service_content", "measures", "commitments",
-                              "modes", "response_minutes", "status", "status_reason"});
+  std::string orgs =
+      CsvRecord({"code", "name", "kind", "industry", "tier", "adcode", "contact_name",
+                 "contact_phone", "service_content", "measures", "commitments", "modes",
+                 "response_minutes", "status", "status_reason"});
   for (const Organisation& o : r.organisations()) {
-    orgs += JoinCsv({o.code, o.name, ToString(o.kind), o.industry, ToString(o.tier),
-                     std::to_string(o.adcode), o.contact_name, o.contact_phone, o.service_content,
-                     o.measures, o.commitments, ToString(o.modes),
-                     std::to_string(o.response_minutes), ToString(o.status), o.status_reason});
+    orgs += CsvRecord({o.code, o.name, ToString(o.kind), o.industry, ToString(o.tier),
+                       std::to_string(o.adcode), o.contact_name, o.contact_phone, o.service_content,
+                       o.measures, o.commitments, ToString(o.modes),
+                       std::to_string(o.response_minutes), ToString(o.status), o.status_reason});
   }
 
-  std::string teams = JoinCsv({"code", "organisation", "name", "home_place", "mobilization_minutes",
-                               "modes", "max_work_elevation_m", "status", "status_reason"});
-  std::string capacities = JoinCsv({"team", "specialty", "quantity", "splittable"});
+  std::string teams =
+      CsvRecord({"code", "organisation", "name", "home_place", "mobilization_minutes", "modes",
+                 "max_work_elevation_m", "status", "status_reason"});
+  std::string capacities = CsvRecord({"team", "specialty", "quantity", "splittable"});
   for (const Team& t : r.teams()) {
     const auto minutes = chr::duration_cast<chr::minutes>(t.mobilization_delay).count();
-    teams += JoinCsv({t.code, r.organisation(t.organisation).code, t.name, t.home_place,
-                      std::to_string(minutes), ToString(t.modes),
-                      std::to_string(t.max_work_elevation_m), ToString(t.status), t.status_reason});
+    teams +=
+        CsvRecord({t.code, r.organisation(t.organisation).code, t.name, t.home_place,
+                   std::to_string(minutes), ToString(t.modes),
+                   std::to_string(t.max_work_elevation_m), ToString(t.status), t.status_reason});
     for (const TeamCapacity& c : t.capacities) {
-      capacities += JoinCsv({t.code, r.specialty(c.specialty).code, std::to_string(c.quantity),
-                             c.splittable ? "1" : "0"});
+      capacities += CsvRecord({t.code, r.specialty(c.specialty).code, std::to_string(c.quantity),
+                               c.splittable ? "1" : "0"});
     }
   }
 
   std::string vetting =
-      JoinCsv({"team", "department", "checked_on", "examiner", "expires_on", "result", "reason"});
+      CsvRecord({"team", "department", "checked_on", "examiner", "expires_on", "result", "reason"});
   for (const VettingResult& v : data_.vetting) {
     vetting +=
-        JoinCsv({r.team(v.team).code, ToString(v.department), FormatDate(v.checked_at), v.examiner,
-                 FormatDate(v.expires_at), v.passed ? "pass" : "fail", v.reason});
+        CsvRecord({r.team(v.team).code, ToString(v.department), FormatDate(v.checked_at),
+                   v.examiner, FormatDate(v.expires_at), v.passed ? "pass" : "fail", v.reason});
   }
 
-  std::string agreements = JoinCsv({"code", "organisation", "joint_review_on", "notice_from",
-                                    "notice_until", "signed_on", "expires_on", "modes"});
+  std::string agreements = CsvRecord({"code", "organisation", "joint_review_on", "notice_from",
+                                      "notice_until", "signed_on", "expires_on", "modes"});
   for (const Agreement& a : data_.agreements) {
     agreements +=
-        JoinCsv({a.code, r.organisation(a.organisation).code, FormatDate(a.joint_review_at),
-                 FormatDate(a.notice_from), FormatDate(a.notice_until), FormatDate(a.signed_at),
-                 FormatDate(a.expires_at), ToString(a.modes)});
+        CsvRecord({a.code, r.organisation(a.organisation).code, FormatDate(a.joint_review_at),
+                   FormatDate(a.notice_from), FormatDate(a.notice_until), FormatDate(a.signed_at),
+                   FormatDate(a.expires_at), ToString(a.modes)});
   }
 
-  std::string personnel = JoinCsv({"code", "name", "veteran", "skills", "certifications", "teams"});
+  std::string personnel =
+      CsvRecord({"code", "name", "veteran", "skills", "certifications", "teams"});
   for (const PersonnelCard& p : r.personnel()) {
     std::string skills, certs, member_of;
     for (const std::string& s : p.skills)
@@ -1411,7 +1393,7 @@ Status SeedBuilder::Write(const Registry& r, const std::filesystem::path& out_di
       certs += (certs.empty() ? "" : "|") + c.name + "@" + FormatDate(c.expires_at);
     for (TeamId t : p.teams)
       member_of += (member_of.empty() ? "" : "|") + r.team(t).code;
-    personnel += JoinCsv({p.code, p.name, p.veteran ? "1" : "0", skills, certs, member_of});
+    personnel += CsvRecord({p.code, p.name, p.veteran ? "1" : "0", skills, certs, member_of});
   }
 
   BAIYING_RETURN_IF_ERROR(WriteTextFile(out_dir / "organisations.csv", orgs));

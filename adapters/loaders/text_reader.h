@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +48,12 @@ class LineReader {
 // Splits one CSV record (RFC 4180: fields may be quoted with "", "" inside quotes is a
 // quote). InvalidArgument for an unterminated quote. Records do not span lines.
 Result<std::vector<std::string>> SplitCsv(std::string_view line);
+
+// One CSV field as written: quoted (with quotes doubled) when it holds a comma, a quote or a
+// line break, as is otherwise.
+std::string CsvField(std::string_view text);
+// A whole record: the fields, each through CsvField, joined by commas, with a final newline.
+std::string CsvRecord(std::initializer_list<std::string_view> fields);
 
 // Strict number parsing of a whole field (no trailing junk, no empty string).
 bool ParseInt(std::string_view text, std::int64_t& out);
