@@ -100,7 +100,8 @@ RoadQuery::RoadQuery(const RoadGraph& graph)
       distance_(graph.place_count(), kInfiniteTime),
       parent_arc_(graph.place_count(), kNoParent),
       target_stamp_(graph.place_count(), 0),
-      heap_pos_(graph.place_count(), kNotInHeap) {}
+      heap_pos_(graph.place_count(), kNotInHeap),
+      first_target_(graph.place_count(), 0) {}
 
 void RoadQuery::StartSearch() {
   ++generation_;
@@ -266,6 +267,72 @@ std::span<const Reach> RoadQuery::Nearest(PlaceId place, Direction direction,
   RunNearest(place, direction, wanted, options, context,
              [&](std::uint32_t v) { return targets.Contains(PlaceId(v)); });
   return reaches_;
+}
+
+std::span<const OffsetReach> RoadQuery::NearestWithOffsets(PlaceId place, Direction direction,
+                                                            std::span<const OffsetTarget> targets,
+                                                            const NearestOptions& options,
+                                                            const QueryContext& context) {
+  offset_reaches_.clear();
+  const std::uint32_t n = graph_->place_count();
+  if (!place.valid() || place.value() >= n || options.k == 0) return offset_reaches_;
+
+  StartSearch();
+  sorted_targets_.clear();
+  TravelTime min_offset = kInfiniteTime;
+  for (const OffsetTarget& t : targets) {
+    if (!t.place.valid() || t.place.value() >= n || t.offset == kInfiniteTime) continue;
+    sorted_targets_.push_back(t);
+    min_offset = std::min(min_offset, t.offset);
+  }
+  if (sorted_targets_.empty() || min_offset > options.max_time) return offset_reaches_;
+  std::sort(sorted_targets_.begin(), sorted_targets_.end(),
+            [](const OffsetTarget& a, const OffsetTarget& b) {
+              return a.place != b.place ? a.place < b.place : a.tag < b.tag;
+            });
+  for (std::uint32_t i = 0; i < sorted_targets_.size(); ++i) {
+    const std::uint32_t p = sorted_targets_[i].place.value();
+    if (target_stamp_[p] != generation_) {
+      target_stamp_[p] = generation_;
+      first_target_[p] = i;
+    }
+  }
+
+  // The K best (total, tag) so far, worst on top.
+  auto worse = [](const OffsetReach& a, const OffsetReach& b) {
+    return a.total != b.total ? a.total < b.total : a.tag < b.tag;
+  };
+  std::vector<OffsetReach>& best = offset_reaches_;
+  auto on_settle = [&](std::uint32_t v, TravelTime d) {
+    // Ties on total break by tag, so only a strictly larger bound ends the search.
+    if (best.size() == options.k && SaturatingAdd(d, min_offset) > best.front().total) {
+      return false;
+    }
+    if (target_stamp_[v] != generation_) return true;
+    for (std::uint32_t i = first_target_[v];
+         i < sorted_targets_.size() && sorted_targets_[i].place.value() == v; ++i) {
+      const OffsetTarget& t = sorted_targets_[i];
+      const OffsetReach r{t.tag, t.place, d, SaturatingAdd(d, t.offset)};
+      if (r.total > options.max_time) continue;
+      if (best.size() < options.k) {
+        best.push_back(r);
+        std::push_heap(best.begin(), best.end(), worse);
+      } else if (worse(r, best.front())) {
+        std::pop_heap(best.begin(), best.end(), worse);
+        best.back() = r;
+        std::push_heap(best.begin(), best.end(), worse);
+      }
+    }
+    return true;
+  };
+  const TravelTime bound = std::min(options.max_time, kInfiniteTime - 1) - min_offset;
+  if (direction == Direction::kFromPlace) {
+    Run<Direction::kFromPlace>(place, context, bound, on_settle);
+  } else {
+    Run<Direction::kToPlace>(place, context, bound, on_settle);
+  }
+  std::sort(best.begin(), best.end(), worse);
+  return best;
 }
 
 std::span<const TravelTime> RoadQuery::AllTimes(PlaceId place, Direction direction,

@@ -72,6 +72,23 @@ struct Reach {
   friend bool operator==(const Reach&, const Reach&) = default;
 };
 
+// A target with a time of its own added to its travel time: a team at `place` that needs
+// `offset` to mobilize before it can leave. `tag` is the caller's (a team id) and breaks ties.
+struct OffsetTarget {
+  PlaceId place;
+  TravelTime offset = 0;
+  std::uint32_t tag = 0;
+};
+
+struct OffsetReach {
+  std::uint32_t tag = 0;
+  PlaceId place;
+  TravelTime travel = 0;  // road time alone
+  TravelTime total = 0;   // travel + offset: what the answer is ranked by
+
+  friend bool operator==(const OffsetReach&, const OffsetReach&) = default;
+};
+
 // A set of target places kept across queries: the places of the available teams of one
 // specialty, say. A place may be added several times (several teams there) and stays a target
 // until removed as often. Add and Remove cost O(1), so teams may change state between every
@@ -120,6 +137,16 @@ class RoadQuery {
   std::span<const Reach> Nearest(PlaceId place, Direction direction, const TargetSet& targets,
                                  const NearestOptions& options, const QueryContext& context = {});
 
+  // The matcher's question: the `options.k` targets with the least travel time plus offset
+  // (ETA = mobilization delay + road time), by (total, tag), none with a total above
+  // `options.max_time`. Several targets may share a place. The search settles places in
+  // travel order and stops once no unsettled place could beat the K-th total found, even with
+  // the smallest offset of any target. The span is valid until the next call.
+  std::span<const OffsetReach> NearestWithOffsets(PlaceId place, Direction direction,
+                                                  std::span<const OffsetTarget> targets,
+                                                  const NearestOptions& options,
+                                                  const QueryContext& context = {});
+
   // Travel times from `place` in `direction` to every place; kInfiniteTime where unreachable.
   // For tests and tools: it settles the whole graph.
   std::span<const TravelTime> AllTimes(PlaceId place, Direction direction,
@@ -150,6 +177,9 @@ class RoadQuery {
   std::vector<std::uint32_t> heap_pos_;
   std::vector<std::uint64_t> heap_keys_;  // (time << 32) | place
   std::vector<Reach> reaches_;
+  std::vector<OffsetReach> offset_reaches_;
+  std::vector<std::uint32_t> first_target_;   // per place, into sorted_targets_ (stamped)
+  std::vector<OffsetTarget> sorted_targets_;  // targets grouped by place
   std::vector<TravelTime> all_times_;
   std::uint32_t settled_count_ = 0;
 };

@@ -926,3 +926,90 @@ TEST_CASE("Nearest on the hand-made network") {
 
 }  // namespace
 }  // namespace baiying
+
+namespace baiying {
+namespace {
+
+std::string OffsetText(std::span<const OffsetReach> reaches) {
+  std::string out;
+  for (const OffsetReach& r : reaches) {
+    out += " t" + std::to_string(r.tag) + "@p" + std::to_string(r.place.value()) + ":" +
+           std::to_string(r.travel) + "+=" + std::to_string(r.total);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("NearestWithOffsets ranks by travel plus offset, exactly as brute force") {
+  constexpr std::uint32_t kSeed = 20261128;
+  std::mt19937 rng(kSeed);
+  testing::Tally tally("NearestWithOffsets equals brute force");
+  for (int case_index = 0; case_index < 300; ++case_index) {
+    const RandomCase c = MakeRandomCase(rng, 30);
+    const std::uint32_t n = c.place_count;
+    const RoadGraph graph = MustBuild(NumberedPlaces(n), c.arcs);
+    const Matrix d = FloydWarshall(n, c.arcs);
+    RoadQuery query(graph);
+    for (int q = 0; q < 10; ++q) {
+      // Teams: several may share a place; offsets from 0 (ready now) to beyond most routes.
+      std::vector<OffsetTarget> targets;
+      const std::uint32_t count = std::uniform_int_distribution<std::uint32_t>(0, 2 * n)(rng);
+      for (std::uint32_t i = 0; i < count; ++i) {
+        const TravelTime offset =
+            std::uniform_int_distribution<TravelTime>(0, 3 * c.max_weight)(rng);
+        targets.push_back({PlaceId(static_cast<std::uint32_t>(rng() % n)), offset, i});
+      }
+      std::shuffle(targets.begin(), targets.end(), rng);
+      const std::uint32_t place = static_cast<std::uint32_t>(rng() % n);
+      const std::uint32_t k = std::uniform_int_distribution<std::uint32_t>(1, 6)(rng);
+      const TravelTime max_time =
+          rng() % 3 == 0 ? std::uniform_int_distribution<TravelTime>(0, 6 * c.max_weight)(rng)
+                         : kInfiniteTime;
+      for (Direction direction : {Direction::kToPlace, Direction::kFromPlace}) {
+        std::vector<OffsetReach> want;
+        for (const OffsetTarget& t : targets) {
+          const std::uint64_t travel = direction == Direction::kToPlace ? d[t.place.value()][place]
+                                                                        : d[place][t.place.value()];
+          if (travel == kNone || travel + t.offset > max_time) continue;
+          want.push_back({t.tag, t.place, static_cast<TravelTime>(travel),
+                          static_cast<TravelTime>(travel + t.offset)});
+        }
+        std::sort(want.begin(), want.end(), [](const OffsetReach& a, const OffsetReach& b) {
+          return a.total != b.total ? a.total < b.total : a.tag < b.tag;
+        });
+        if (want.size() > k) want.resize(k);
+        const std::span<const OffsetReach> got =
+            query.NearestWithOffsets(PlaceId(place), direction, targets, {k, max_time});
+        const bool same = std::equal(got.begin(), got.end(), want.begin(), want.end());
+        tally.Expect(same, [&] {
+          return "case " + std::to_string(case_index) + " place " + std::to_string(place) + " k " +
+                 std::to_string(k) + ": got" + OffsetText(got) + ", want" + OffsetText(want);
+        });
+      }
+    }
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+  CHECK(tally.checks() == 6000);
+}
+
+TEST_CASE("NearestWithOffsets: a slow-to-mobilize team nearby loses to a ready one farther away") {
+  // p0 - p1 - p2 on a line, 10 minutes an arc. The unit is at p0.
+  const TravelTime kTen = 600'000;
+  const RoadGraph graph = MustBuild(
+      NumberedPlaces(3),
+      {FixedArc(0, 1, kTen), FixedArc(1, 0, kTen), FixedArc(1, 2, kTen), FixedArc(2, 1, kTen)});
+  RoadQuery query(graph);
+  const std::vector<OffsetTarget> teams = {
+      {PlaceId(1), 3 * kTen, 7},  // 10 min away, 30 min to mobilize: ETA 40 min
+      {PlaceId(2), 0, 9},         // 20 min away, ready: ETA 20 min
+      {PlaceId(2), kTen, 3},      // 20 min away, 10 min to mobilize: ETA 30 min
+  };
+  const std::span<const OffsetReach> got =
+      query.NearestWithOffsets(PlaceId(0), Direction::kToPlace, teams, {.k = 2});
+  REQUIRE(got.size() == 2);
+  CHECK(got[0] == OffsetReach{9, PlaceId(2), 2 * kTen, 2 * kTen});
+  CHECK(got[1] == OffsetReach{3, PlaceId(2), 2 * kTen, 3 * kTen});
+}
+
+}  // namespace baiying
