@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/cli/data_command.h"
+#include "adapters/cli/match_command.h"
 #include "adapters/cli/registry_cli.h"
 #include "adapters/cli/route_command.h"
 #include "adapters/loaders/closures_csv.h"
@@ -82,6 +83,24 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--out", seed.out_dir, "output directory (data/xizang/registry)");
   seed_cmd->add_option("--seed", seed.seed, "random seed (2026)");
 
+  // --- match ---
+  cli::MatchFlags match;
+  std::string match_at;
+  CLI::App* match_cmd = app.add_subcommand(
+      "match", "match one urgent request against the registry now, with explanations");
+  match_cmd->add_option("--at", match.at, "the unit's place: a name (定日) or lat,lon")->required();
+  match_cmd->add_option("--need", match.need, "specialty:quantity,... (medical:2,transport:1)")
+      ->required();
+  match_cmd->add_option("--priority", match.priority, "routine, urgent, critical or flash");
+  match_cmd->add_option("--mode", match.mode, "peacetime, emergency or wartime");
+  match_cmd->add_option("--deadline-hours", match.deadline_hours, "help needed within (6)");
+  match_cmd->add_option("--close", match.close_roads, "close the road A-B first (repeatable)");
+  match_cmd->add_option("--network", match.network, "road network (default data/xizang)");
+  match_cmd->add_option("--db", match.db, "registry database (default ./baiying.db)")
+      ->each([&match](const std::string&) { match.db_given = true; });
+  match_cmd->add_option("--time", match_at, "as of this UTC time (default now)");
+  match_cmd->add_flag("--json", match.json, "print the events as JSON");
+
   // --- registry ---
   cli::RegistryFlags registry;
   std::string registry_at;
@@ -113,6 +132,15 @@ int main(int argc, char** argv) {
   }
   if (*build_cmd) return cli::RunBuildXizang(build, std::cout, std::cerr);
   if (*seed_cmd) return cli::RunBuildSeedRegistry(seed, std::cout, std::cerr);
+  if (*match_cmd) {
+    Result<Instant> now = ParseAtOrNow(match_at);
+    if (!now.ok()) {
+      std::cerr << "baiying match: --time: " << now.status().message() << "\n";
+      return cli::kExitUsage;
+    }
+    match.now = *now;
+    return cli::RunMatch(match, std::cout, std::cerr);
+  }
   if (*registry_cmd) {
     Result<Instant> now = ParseAtOrNow(registry_at);
     if (!now.ok()) {

@@ -689,6 +689,11 @@ int Audit(const store::RegistryStore& store, const RegistryFlags& flags, std::os
 
 }  // namespace
 
+Result<store::RegistryStore> OpenRegistryStore(const RegistryFlags& flags, std::ostream& err) {
+  Network network;
+  return OpenStore(flags, network, err);
+}
+
 std::filesystem::path DefaultDatabasePath() {
   if (const char* db = std::getenv("BAIYING_DB"); db != nullptr && *db != '\0') return db;
   return "baiying.db";

@@ -70,6 +70,10 @@ struct RegistryFlags {
   std::optional<std::string> audit_code;
 };
 
+// Opens the registry database named by `flags` (db, db_given, action, empty, network); the
+// default database is created and seeded on first use. Notes for people go to `err`.
+Result<store::RegistryStore> OpenRegistryStore(const RegistryFlags& flags, std::ostream& err);
+
 // Runs one registry action. Returns an ExitCode (route_command.h).
 int RunRegistry(RegistryFlags flags, std::ostream& out, std::ostream& err);
 

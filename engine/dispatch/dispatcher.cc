@@ -1,0 +1,741 @@
+#include "engine/dispatch/dispatcher.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "engine/core/enum_names.h"
+
+namespace baiying {
+namespace {
+
+constexpr NameTable<TeamActivity, 6> kActivities = {{{TeamActivity::kAvailable, "available"},
+                                                     {TeamActivity::kAssigned, "assigned"},
+                                                     {TeamActivity::kAcknowledged, "acknowledged"},
+                                                     {TeamActivity::kEnRoute, "en_route"},
+                                                     {TeamActivity::kOnScene, "on_scene"},
+                                                     {TeamActivity::kOffDuty, "off_duty"}}};
+constexpr NameTable<RequestStatus, 4> kRequestStatuses = {{{RequestStatus::kOpen, "open"},
+                                                           {RequestStatus::kFilled, "filled"},
+                                                           {RequestStatus::kCancelled, "cancelled"},
+                                                           {RequestStatus::kExpired, "expired"}}};
+
+TravelTime ToTravel(Duration d) {
+  const auto ms = d.count();
+  if (ms <= 0) return 0;
+  if (ms >= static_cast<std::int64_t>(kInfiniteTime)) return kInfiniteTime - 1;
+  return static_cast<TravelTime>(ms);
+}
+
+bool OnTheWay(TeamActivity a) {
+  return a == TeamActivity::kAssigned || a == TeamActivity::kAcknowledged ||
+         a == TeamActivity::kEnRoute;
+}
+
+std::pair<std::uint32_t, std::uint32_t> RoadKey(PlaceId a, PlaceId b) {
+  return std::minmax(a.value(), b.value());
+}
+
+}  // namespace
+
+std::string_view ToString(TeamActivity activity) {
+  return NameOf(kActivities, activity);
+}
+std::string_view ToString(RequestStatus status) {
+  return NameOf(kRequestStatuses, status);
+}
+
+Status DispatchOptions::Validate() const {
+  if (!(max_snap_m > 0)) return Status::InvalidArgument("dispatch options: max_snap_m must be > 0");
+  return Status::Ok();
+}
+
+std::uint32_t RequestState::Missing() const {
+  std::uint32_t missing = 0;
+  for (const LineState& l : lines)
+    missing += l.quantity - std::min(l.filled, l.quantity);
+  return missing;
+}
+
+struct Dispatcher::State {
+  const RoadGraph* graph;
+  std::shared_ptr<const Registry> registry;
+  DispatchOptions options;
+  ClosureSet closures;
+  RoadQuery query;
+  Instant now{};
+  bool started = false;
+  std::uint64_t next_order = 0;
+
+  std::map<std::string, RequestState> requests;
+  std::vector<TeamState> teams;             // by TeamId
+  std::vector<PlaceId> home;                // by TeamId
+  std::vector<std::uint32_t> committed;     // by PersonId: active assignments of their teams
+  std::vector<std::uint32_t> place_county;  // by PlaceId: county adcode, 0 when unknown
+  std::map<std::string, std::set<std::string>> declined;  // request id -> teams that declined
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<ClosureId>> road_closures;
+
+  State(const RoadGraph& g, std::shared_ptr<const Registry> r, const DispatchOptions& o)
+      : graph(&g), registry(std::move(r)), options(o), closures(g), query(g) {}
+
+  QueryContext Context() const { return {&closures, now}; }
+  const Team& team(TeamId id) const { return registry->team(id); }
+
+  // --- Eligibility ---
+
+  bool InScope(TeamId t, const RequestState& r, Scope scope) const {
+    const std::uint32_t team_county = place_county[home[t.value()].value()];
+    const std::uint32_t unit_county = place_county[r.place.value()];
+    switch (scope) {
+      case Scope::kCounty:
+        return team_county == unit_county;
+      case Scope::kPrefecture:
+        return team_county / 100 == unit_county / 100;
+      case Scope::kRegion:
+        return true;
+    }
+    return true;
+  }
+
+  bool MemberCommitted(TeamId t) const {
+    for (PersonId p : registry->members_of(t)) {
+      if (committed[p.value()] > 0) return true;
+    }
+    return false;
+  }
+
+  // Why `t` may not go to `r` now, or "" when it may (busy teams are judged by the caller).
+  std::string Obstacle(TeamId t, const RequestState& r, Scope scope) const {
+    const TeamState& ts = teams[t.value()];
+    if (ts.activity == TeamActivity::kOffDuty) return "off duty";
+    if (ts.activity != TeamActivity::kAvailable) return "busy with request " + ts.request_id;
+    const Verdict v = registry->Judge(t, r.mode, now);
+    if (!v.dispatchable()) return v.hindrances.front().detail;
+    const std::int32_t elevation = graph->place(r.place).elevation_m;
+    if (team(t).max_work_elevation_m < elevation) {
+      return "not fit above " + std::to_string(team(t).max_work_elevation_m) +
+             " m (the unit is at " + std::to_string(elevation) + " m)";
+    }
+    if (!InScope(t, r, scope)) return "outside the " + std::string(ToString(scope)) + " scope";
+    if (auto it = declined.find(r.id); it != declined.end() && it->second.contains(team(t).code)) {
+      return "declined this request";
+    }
+    if (MemberCommitted(t)) return "a member is committed with another team";
+    return "";
+  }
+
+  // --- Explanations ---
+
+  std::string RouteText(PlaceId from, PlaceId to, std::uint64_t* distance) {
+    Result<Route> route = query.ShortestRoute(from, to, Context());
+    if (!route.ok()) return "no route";
+    *distance = route->length_m;
+    std::string text;
+    for (const RouteLeg& leg : route->legs) {
+      if (!text.empty()) text += "; ";
+      text += (leg.road_ref.empty() ? std::string("link") : leg.road_ref) + " " +
+              graph->place(leg.from).name + " -> " + graph->place(leg.to).name + " (" +
+              std::to_string(leg.length_m / 1000) + " km)";
+    }
+    return text.empty() ? "already there" : text;
+  }
+
+  // Nearer teams of the specialty (by road) that were not candidates, with the reason.
+  std::vector<PassedOver> PassedOverFor(const RequestState& r, SpecialtyId specialty, Scope scope,
+                                        TravelTime travel_bound) {
+    std::vector<OffsetTarget> others;
+    for (const Team& t : registry->teams()) {
+      if (registry->Capacity(t.id, specialty) == 0) continue;
+      if (Obstacle(t.id, r, scope).empty()) continue;
+      others.push_back({teams[t.id.value()].location, 0, t.id.value()});
+    }
+    std::vector<PassedOver> out;
+    if (others.empty() || options.passed_over_reported == 0) return out;
+    const std::span<const OffsetReach> near =
+        query.NearestWithOffsets(r.place, Direction::kToPlace, others,
+                                 {options.passed_over_reported, travel_bound}, Context());
+    for (const OffsetReach& n : near) {
+      const TeamId t(n.tag);
+      out.push_back({team(t).code, n.travel, Obstacle(t, r, scope)});
+    }
+    return out;
+  }
+
+  // --- Assignment ---
+
+  void Commit(TeamId t, int delta) {
+    for (PersonId p : registry->members_of(t)) {
+      committed[p.value()] =
+          static_cast<std::uint32_t>(static_cast<int>(committed[p.value()]) + delta);
+    }
+  }
+
+  void Assign(RequestState& r, std::uint32_t line_index, TeamId t, const OffsetReach& reach,
+              std::uint32_t units, std::vector<Alternative> alternatives,
+              std::vector<PassedOver> passed_over, std::vector<Event>& events) {
+    LineState& line = r.lines[line_index];
+    TeamState& ts = teams[t.value()];
+    Explanation why;
+    why.eta = reach.total;
+    why.travel = reach.travel;
+    why.mobilization = reach.total - reach.travel;
+    why.route = RouteText(ts.location, r.place, &why.distance_m);
+    why.late = now + ToDuration(reach.total) > r.deadline;
+    why.alternatives = std::move(alternatives);
+    why.passed_over = std::move(passed_over);
+    ts.activity = TeamActivity::kAssigned;
+    ts.request_id = r.id;
+    Commit(t, +1);
+    line.filled += units;
+    r.assignments.push_back(
+        {team(t).code, line_index, units, reach.total, now, TeamActivity::kAssigned});
+    events.push_back(TeamAssigned{r.id, team(t).code, line.specialty_code, units, std::move(why)});
+  }
+
+  // Fills what is missing of one line from the fastest free teams, widening the scope when the
+  // current one cannot fill it before the deadline. Returns the units still missing.
+  std::uint32_t FillLine(RequestState& r, std::uint32_t line_index, std::vector<Event>& events) {
+    LineState& line = r.lines[line_index];
+    while (line.filled < line.quantity) {
+      const std::uint32_t need = line.quantity - line.filled;
+      std::vector<OffsetTarget> targets;
+      for (const Team& t : registry->teams()) {
+        if (registry->Capacity(t.id, line.specialty) == 0) continue;
+        if (!Obstacle(t.id, r, line.scope).empty()) continue;
+        targets.push_back(
+            {teams[t.id.value()].location, ToTravel(t.mobilization_delay), t.id.value()});
+      }
+      const std::uint32_t k = need + options.alternatives_reported;
+      const std::vector<OffsetReach> reaches = [&] {
+        const std::span<const OffsetReach> s =
+            query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {k}, Context());
+        return std::vector<OffsetReach>(s.begin(), s.end());
+      }();
+
+      // Which of them fill the line, fastest first, and whether they do it in time.
+      std::uint32_t covered = 0, taken = 0;
+      bool in_time = true;
+      for (const OffsetReach& reach : reaches) {
+        if (covered >= need) break;
+        covered += std::min(registry->Capacity(TeamId(reach.tag), line.specialty), need - covered);
+        in_time = in_time && now + ToDuration(reach.total) <= r.deadline;
+        ++taken;
+      }
+      if ((covered < need || !in_time) && line.scope != Scope::kRegion) {
+        const Scope wider = static_cast<Scope>(static_cast<int>(line.scope) + 1);
+        events.push_back(ScopeWidened{r.id, line.specialty_code, line.scope, wider});
+        line.scope = wider;
+        continue;
+      }
+      if (taken == 0) break;
+      const TravelTime slowest_travel = reaches[taken - 1].travel;
+      std::vector<PassedOver> passed = PassedOverFor(r, line.specialty, line.scope, slowest_travel);
+      for (std::uint32_t i = 0; i < taken; ++i) {
+        std::vector<Alternative> alternatives;
+        for (std::uint32_t j = taken;
+             j < reaches.size() && alternatives.size() < options.alternatives_reported; ++j) {
+          alternatives.push_back({team(TeamId(reaches[j].tag)).code, reaches[j].total});
+        }
+        const TeamId t(reaches[i].tag);
+        const std::uint32_t units =
+            std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
+        std::vector<PassedOver> nearer;
+        for (const PassedOver& p : passed) {
+          if (p.travel < reaches[i].travel) nearer.push_back(p);
+        }
+        Assign(r, line_index, t, reaches[i], units, std::move(alternatives), std::move(nearer),
+               events);
+      }
+      break;
+    }
+    if (line.filled < line.quantity && r.priority >= Priority::kCritical) {
+      Preempt(r, line_index, events);
+    }
+    return line.quantity - std::min(line.filled, line.quantity);
+  }
+
+  // A critical or flash line still short takes teams on their way to less urgent requests.
+  void Preempt(RequestState& r, std::uint32_t line_index, std::vector<Event>& events) {
+    LineState& line = r.lines[line_index];
+    std::vector<OffsetTarget> targets;
+    for (const Team& t : registry->teams()) {
+      const TeamState& ts = teams[t.id.value()];
+      if (!OnTheWay(ts.activity) || registry->Capacity(t.id, line.specialty) == 0) continue;
+      const RequestState& holder = requests.at(ts.request_id);
+      if (holder.priority >= r.priority) continue;
+      if (!registry->Judge(t.id, r.mode, now).dispatchable()) continue;
+      if (t.max_work_elevation_m < graph->place(r.place).elevation_m) continue;
+      targets.push_back({ts.location, ToTravel(t.mobilization_delay), t.id.value()});
+    }
+    if (targets.empty()) return;
+    const std::uint32_t need = line.quantity - line.filled;
+    const std::vector<OffsetReach> reaches = [&] {
+      const std::span<const OffsetReach> s =
+          query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {need}, Context());
+      return std::vector<OffsetReach>(s.begin(), s.end());
+    }();
+    for (const OffsetReach& reach : reaches) {
+      if (line.filled >= line.quantity) break;
+      // No free team can serve this line at all: any team brings help sooner than none.
+      const TeamId t(reach.tag);
+      const std::string from = teams[t.value()].request_id;
+      RequestState& holder = requests.at(from);
+      Withdraw(holder, team(t).code, events);
+      events.push_back(TeamPreempted{team(t).code, from, r.id, kInfiniteTime});
+      const std::uint32_t units =
+          std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
+      Assign(r, line_index, t, reach, units, {}, {}, events);
+      holder_refill_.push_back(from);
+    }
+  }
+  std::vector<std::string> holder_refill_;  // requests that lost a team to preemption
+
+  // Takes a team off a request before it delivered: the line is short again.
+  void Withdraw(RequestState& r, const std::string& team_code, std::vector<Event>& events) {
+    (void)events;
+    auto it = std::find_if(r.assignments.begin(), r.assignments.end(),
+                           [&](const Assignment& a) { return a.team == team_code; });
+    if (it == r.assignments.end()) return;
+    r.lines[it->line].filled -= it->units;
+    const TeamId t = *registry->FindTeam(team_code);
+    teams[t.value()].activity = TeamActivity::kAvailable;
+    teams[t.value()].request_id.clear();
+    Commit(t, -1);
+    r.assignments.erase(it);
+    if (r.status == RequestStatus::kFilled) r.status = RequestStatus::kOpen;
+  }
+
+  void FillRequest(RequestState& r, std::vector<Event>& events) {
+    if (r.status != RequestStatus::kOpen) return;
+    for (std::uint32_t i = 0; i < r.lines.size(); ++i) {
+      LineState& line = r.lines[i];
+      if (line.filled >= line.quantity) continue;
+      const std::uint32_t missing = FillLine(r, i, events);
+      if (missing > 0 && missing != reported_missing_[{r.id, i}]) {
+        events.push_back(Shortfall{r.id, line.specialty_code, missing,
+                                   "no free team of this specialty can reach the unit"});
+      }
+      reported_missing_[{r.id, i}] = missing;
+    }
+    if (r.Missing() == 0) {
+      r.status = RequestStatus::kFilled;
+      events.push_back(RequestFilled{r.id});
+    }
+    // Requests that lost a team to this one are refilled at once (each is less urgent, so
+    // this ends).
+    while (!holder_refill_.empty()) {
+      const std::string id = holder_refill_.back();
+      holder_refill_.pop_back();
+      FillRequest(requests.at(id), events);
+    }
+  }
+  std::map<std::pair<std::string, std::uint32_t>, std::uint32_t> reported_missing_;
+
+  // Open requests with something missing, most urgent and then oldest first, take what has
+  // become free.
+  void RefillOpen(std::vector<Event>& events) {
+    std::vector<RequestState*> open;
+    for (auto& [id, r] : requests) {
+      if (r.status == RequestStatus::kOpen && r.Missing() > 0) open.push_back(&r);
+    }
+    std::sort(open.begin(), open.end(), [](const RequestState* a, const RequestState* b) {
+      return a->priority != b->priority ? a->priority > b->priority : a->order < b->order;
+    });
+    for (RequestState* r : open)
+      FillRequest(*r, events);
+  }
+
+  // --- Commands ---
+
+  Result<TeamId> TeamByCode(const std::string& code) const { return registry->FindTeam(code); }
+
+  Result<std::vector<Event>> Submit(const SubmitRequest& c) {
+    if (auto it = requests.find(c.request_id); it != requests.end()) {
+      return it->second.first_answer;  // idempotent: the first answer, nothing changed
+    }
+    const std::string who = "request '" + c.request_id + "'";
+    if (c.request_id.empty()) return Status::InvalidArgument("request: empty request id");
+    if (c.unit.empty()) return Status::InvalidArgument(who + ": no requesting unit");
+    if (c.lines.empty())
+      return Status::InvalidArgument(who + ": no lines (specialty and quantity)");
+    if (c.deadline <= now) {
+      return Status::InvalidArgument(who + ": the deadline has already passed");
+    }
+    RequestState r;
+    r.id = c.request_id;
+    r.unit = c.unit;
+    r.priority = c.priority;
+    r.mode = c.mode;
+    r.submitted_at = now;
+    r.deadline = c.deadline;
+    double snapped = 0;
+    if (c.place.has_value() == (c.lat.has_value() || c.lon.has_value())) {
+      return Status::InvalidArgument(who + ": give either a place or a latitude and longitude");
+    }
+    if (c.place) {
+      if (!c.place->valid() || c.place->value() >= graph->place_count()) {
+        return Status::InvalidArgument(who + ": place " + std::to_string(c.place->value()) +
+                                       " is not on the network");
+      }
+      r.place = *c.place;
+    } else {
+      if (!c.lat || !c.lon || !(*c.lat >= -90 && *c.lat <= 90) ||
+          !(*c.lon >= -180 && *c.lon <= 180)) {
+        return Status::InvalidArgument(who + ": latitude and longitude are both needed, in range");
+      }
+      const RoadGraph::Snap snap = graph->SnapToPlace(*c.lat, *c.lon);
+      if (!snap.place.valid() || snap.distance_m > options.max_snap_m) {
+        return Status::InvalidArgument(who + ": the position is " +
+                                       std::to_string(static_cast<long>(snap.distance_m / 1000)) +
+                                       " km from the nearest place of the network");
+      }
+      r.place = snap.place;
+      snapped = snap.distance_m;
+    }
+    std::set<std::string> seen;
+    for (const RequestLine& l : c.lines) {
+      Result<SpecialtyId> s = registry->FindSpecialty(l.specialty);
+      if (!s.ok())
+        return Status::InvalidArgument(who + ": unknown specialty '" + l.specialty + "'");
+      if (l.quantity == 0) {
+        return Status::InvalidArgument(who + ": line " + l.specialty + " asks for 0 units");
+      }
+      if (!seen.insert(l.specialty).second) {
+        return Status::InvalidArgument(who + ": specialty " + l.specialty + " given twice");
+      }
+      r.lines.push_back({*s, l.specialty, l.quantity, 0, Scope::kCounty});
+    }
+    r.order = next_order++;
+    std::vector<Event> events;
+    events.push_back(RequestAccepted{r.id, r.place, snapped});
+    RequestState& stored = requests.emplace(r.id, std::move(r)).first->second;
+    FillRequest(stored, events);
+    stored.first_answer = events;
+    return events;
+  }
+
+  Result<RequestState*> OpenRequest(const std::string& id) {
+    auto it = requests.find(id);
+    if (it == requests.end()) return Status::NotFound("no request '" + id + "'");
+    return &it->second;
+  }
+
+  Result<Assignment*> ActiveAssignment(RequestState& r, const std::string& team_code) {
+    for (Assignment& a : r.assignments) {
+      if (a.team == team_code && a.activity != TeamActivity::kOnScene) return &a;
+    }
+    return Status::FailedPrecondition("team " + team_code + " is not on its way to request " +
+                                      r.id);
+  }
+
+  Result<std::vector<Event>> Cancel(const CancelRequest& c) {
+    Result<RequestState*> r = OpenRequest(c.request_id);
+    if (!r.ok()) return r.status();
+    RequestState& req = **r;
+    if (req.status == RequestStatus::kCancelled) {
+      return Status::FailedPrecondition("request " + req.id + " is already cancelled");
+    }
+    std::vector<Event> events;
+    req.status = RequestStatus::kCancelled;
+    events.push_back(RequestCancelled{req.id, c.reason});
+    while (!req.assignments.empty()) {
+      const Assignment a = req.assignments.back();
+      const TeamId t = *registry->FindTeam(a.team);
+      if (a.activity == TeamActivity::kOnScene) teams[t.value()].location = req.place;
+      req.lines[a.line].filled -= a.units;
+      teams[t.value()].activity = TeamActivity::kAvailable;
+      teams[t.value()].request_id.clear();
+      Commit(t, -1);
+      req.assignments.pop_back();
+      events.push_back(TeamReleased{a.team, teams[t.value()].location});
+    }
+    RefillOpen(events);
+    return events;
+  }
+
+  Result<std::vector<Event>> Acknowledge(const AcknowledgeAssignment& c) {
+    Result<RequestState*> r = OpenRequest(c.request_id);
+    if (!r.ok()) return r.status();
+    Result<Assignment*> a = ActiveAssignment(**r, c.team);
+    if (!a.ok()) return a.status();
+    if ((*a)->activity != TeamActivity::kAssigned) {
+      return Status::FailedPrecondition("team " + c.team + " has already acknowledged");
+    }
+    (*a)->activity = TeamActivity::kAcknowledged;
+    teams[TeamByCode(c.team)->value()].activity = TeamActivity::kAcknowledged;
+    return std::vector<Event>{AssignmentAcknowledged{c.request_id, c.team}};
+  }
+
+  Result<std::vector<Event>> Decline(const DeclineAssignment& c) {
+    Result<RequestState*> r = OpenRequest(c.request_id);
+    if (!r.ok()) return r.status();
+    Result<Assignment*> a = ActiveAssignment(**r, c.team);
+    if (!a.ok()) return a.status();
+    if ((*a)->activity != TeamActivity::kAssigned) {
+      return Status::FailedPrecondition("team " + c.team + " acknowledged; release it instead");
+    }
+    std::vector<Event> events{AssignmentDeclined{c.request_id, c.team, c.reason}};
+    declined[c.request_id].insert(c.team);
+    Withdraw(**r, c.team, events);
+    FillRequest(**r, events);  // at once, for the request that lost the team
+    RefillOpen(events);
+    return events;
+  }
+
+  Result<std::vector<Event>> Progress(const std::string& team_code, TeamActivity to) {
+    Result<TeamId> t = TeamByCode(team_code);
+    if (!t.ok()) return t.status();
+    TeamState& ts = teams[t->value()];
+    if (!OnTheWay(ts.activity) ||
+        (to == TeamActivity::kEnRoute && ts.activity == TeamActivity::kEnRoute)) {
+      return Status::FailedPrecondition("team " + team_code + " is " +
+                                        std::string(ToString(ts.activity)));
+    }
+    RequestState& r = requests.at(ts.request_id);
+    for (Assignment& a : r.assignments) {
+      if (a.team == team_code) a.activity = to;
+    }
+    ts.activity = to;
+    if (to == TeamActivity::kOnScene) {
+      ts.location = r.place;
+      return std::vector<Event>{TeamOnScene{r.id, team_code}};
+    }
+    return std::vector<Event>{TeamEnRoute{r.id, team_code}};
+  }
+
+  Result<std::vector<Event>> Release(const ReleaseTeam& c) {
+    Result<TeamId> t = TeamByCode(c.team);
+    if (!t.ok()) return t.status();
+    TeamState& ts = teams[t->value()];
+    if (ts.activity == TeamActivity::kAvailable || ts.activity == TeamActivity::kOffDuty) {
+      return Status::FailedPrecondition("team " + c.team + " is not on an assignment");
+    }
+    std::vector<Event> events;
+    RequestState& r = requests.at(ts.request_id);
+    auto it = std::find_if(r.assignments.begin(), r.assignments.end(),
+                           [&](const Assignment& a) { return a.team == c.team; });
+    const bool delivered = it->activity == TeamActivity::kOnScene;
+    if (!delivered) r.lines[it->line].filled -= it->units;  // released on the way: short again
+    r.assignments.erase(it);
+    if (!delivered && r.status == RequestStatus::kFilled) r.status = RequestStatus::kOpen;
+    ts.activity = TeamActivity::kAvailable;
+    ts.request_id.clear();
+    Commit(*t, -1);
+    if (c.return_home) ts.location = home[t->value()];
+    events.push_back(TeamReleased{c.team, ts.location});
+    RefillOpen(events);
+    return events;
+  }
+
+  Result<std::vector<Event>> Duty(const SetTeamOnDuty& c) {
+    Result<TeamId> t = TeamByCode(c.team);
+    if (!t.ok()) return t.status();
+    TeamState& ts = teams[t->value()];
+    const bool off = ts.activity == TeamActivity::kOffDuty;
+    if (c.on_duty ? !off : ts.activity != TeamActivity::kAvailable) {
+      return Status::FailedPrecondition("team " + c.team + " is " +
+                                        std::string(ToString(ts.activity)));
+    }
+    ts.activity = c.on_duty ? TeamActivity::kAvailable : TeamActivity::kOffDuty;
+    std::vector<Event> events{TeamDutyChanged{c.team, c.on_duty}};
+    if (c.on_duty) RefillOpen(events);
+    return events;
+  }
+
+  // After closures change, the teams on their way get new ETAs; a team cut off is withdrawn.
+  void RecomputeEtas(std::vector<Event>& events) {
+    for (auto& [id, r] : requests) {
+      std::vector<std::string> cut_off;
+      for (Assignment& a : r.assignments) {
+        if (!OnTheWay(a.activity)) continue;
+        const TeamId t = *registry->FindTeam(a.team);
+        Result<Route> route = query.ShortestRoute(teams[t.value()].location, r.place, Context());
+        const TravelTime eta =
+            route.ok() ? SaturatingAdd(ToTravel(team(t).mobilization_delay), route->time)
+                       : kInfiniteTime;
+        if (eta == a.eta) continue;
+        events.push_back(EtaChanged{r.id, a.team, a.eta, eta});
+        a.eta = eta;
+        if (eta == kInfiniteTime) cut_off.push_back(a.team);
+      }
+      for (const std::string& code : cut_off)
+        Withdraw(r, code, events);
+    }
+  }
+
+  Result<std::vector<Event>> Close(const CloseRoad& c) {
+    Result<std::vector<ClosureId>> ids = closures.CloseBetween(c.from, c.to, c.reason, now);
+    if (!ids.ok()) return ids.status();
+    auto& list = road_closures[RoadKey(c.from, c.to)];
+    list.insert(list.end(), ids->begin(), ids->end());
+    std::vector<Event> events{RoadClosed{c.from, c.to, c.reason}};
+    RecomputeEtas(events);
+    RefillOpen(events);
+    return events;
+  }
+
+  Result<std::vector<Event>> Reopen(const ReopenRoad& c) {
+    auto it = road_closures.find(RoadKey(c.from, c.to));
+    if (it == road_closures.end()) {
+      return Status::FailedPrecondition("the road between " + graph->place(c.from).name + " and " +
+                                        graph->place(c.to).name + " is not closed");
+    }
+    for (ClosureId id : it->second)
+      (void)closures.Reopen(id);
+    road_closures.erase(it);
+    std::vector<Event> events{RoadReopened{c.from, c.to}};
+    RecomputeEtas(events);
+    RefillOpen(events);
+    return events;
+  }
+
+  // Requests whose deadline has passed with something still missing stop being filled.
+  // Returns their ids, so that a command that then fails can put them back.
+  std::vector<std::string> Expire(std::vector<Event>& events) {
+    std::vector<std::string> expired;
+    for (auto& [id, r] : requests) {
+      if (r.status == RequestStatus::kOpen && r.deadline <= now && r.Missing() > 0) {
+        r.status = RequestStatus::kExpired;
+        events.push_back(RequestExpired{r.id, r.Missing()});
+        expired.push_back(id);
+      }
+    }
+    return expired;
+  }
+};
+
+Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
+                                      std::shared_ptr<const Registry> registry,
+                                      const DispatchOptions& options) {
+  BAIYING_RETURN_IF_ERROR(options.Validate());
+  if (registry == nullptr) return Status::InvalidArgument("dispatcher: no registry");
+  auto state = std::make_unique<State>(graph, std::move(registry), options);
+  const Registry& reg = *state->registry;
+  state->teams.resize(reg.teams().size());
+  state->home.resize(reg.teams().size());
+  for (const Team& t : reg.teams()) {
+    Result<PlaceId> home = graph.FindPlace(t.home_place);
+    if (!home.ok()) {
+      return home.status().WithPrefix("dispatcher: team " + t.code + " home place");
+    }
+    state->home[t.id.value()] = *home;
+    state->teams[t.id.value()].location = *home;
+  }
+  state->committed.assign(reg.personnel().size(), 0);
+
+  // Each place's county: its own code, else that of the seat nearest by road.
+  state->place_county.assign(graph.place_count(), 0);
+  std::vector<PlaceId> seats;
+  for (std::uint32_t p = 0; p < graph.place_count(); ++p) {
+    state->place_county[p] = graph.place(PlaceId(p)).adcode;
+    if (state->place_county[p] != 0) seats.push_back(PlaceId(p));
+  }
+  if (!seats.empty()) {
+    for (std::uint32_t p = 0; p < graph.place_count(); ++p) {
+      if (state->place_county[p] != 0) continue;
+      const std::span<const Reach> nearest =
+          state->query.Nearest(PlaceId(p), Direction::kFromPlace, seats, {1});
+      if (!nearest.empty()) {
+        state->place_county[p] = graph.place(nearest.front().place).adcode;
+      }
+    }
+  }
+  return Dispatcher(std::move(state));
+}
+
+Dispatcher::Dispatcher(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Dispatcher::Dispatcher(Dispatcher&&) noexcept = default;
+Dispatcher& Dispatcher::operator=(Dispatcher&&) noexcept = default;
+Dispatcher::~Dispatcher() = default;
+
+Result<std::vector<Event>> Dispatcher::Apply(const TimedCommand& command) {
+  State& s = *state_;
+  if (s.started && command.at < s.now) {
+    return Status::FailedPrecondition("command at " + FormatDate(command.at) +
+                                      " is earlier than the dispatcher's time");
+  }
+  const Instant previous = s.now;
+  const bool was_started = s.started;
+  s.now = command.at;
+  s.started = true;
+  std::vector<Event> events;
+  const std::vector<std::string> expired = s.Expire(events);
+  Result<std::vector<Event>> result = std::visit(
+      [&](const auto& c) -> Result<std::vector<Event>> {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, SubmitRequest>) return s.Submit(c);
+        if constexpr (std::is_same_v<C, CancelRequest>) return s.Cancel(c);
+        if constexpr (std::is_same_v<C, AcknowledgeAssignment>) return s.Acknowledge(c);
+        if constexpr (std::is_same_v<C, DeclineAssignment>) return s.Decline(c);
+        if constexpr (std::is_same_v<C, ReportEnRoute>) {
+          return s.Progress(c.team, TeamActivity::kEnRoute);
+        }
+        if constexpr (std::is_same_v<C, ReportOnScene>) {
+          return s.Progress(c.team, TeamActivity::kOnScene);
+        }
+        if constexpr (std::is_same_v<C, ReleaseTeam>) return s.Release(c);
+        if constexpr (std::is_same_v<C, SetTeamOnDuty>) return s.Duty(c);
+        if constexpr (std::is_same_v<C, CloseRoad>) return s.Close(c);
+        if constexpr (std::is_same_v<C, ReopenRoad>) return s.Reopen(c);
+        if constexpr (std::is_same_v<C, AdvanceTime>) return std::vector<Event>{};
+      },
+      command.command);
+  if (!result.ok()) {
+    // Every handler checks before it changes anything; undo the expiries and the clock too,
+    // so that a failed command leaves no trace (and replay, which skips it, agrees).
+    for (const std::string& id : expired)
+      s.requests.at(id).status = RequestStatus::kOpen;
+    s.now = previous;
+    s.started = was_started;
+    return result.status();
+  }
+  events.insert(events.end(), result->begin(), result->end());
+  return events;
+}
+
+Result<std::vector<Event>> Dispatcher::Replay(const RoadGraph& graph,
+                                              std::shared_ptr<const Registry> registry,
+                                              const DispatchOptions& options,
+                                              const std::vector<TimedCommand>& commands) {
+  Result<Dispatcher> d = Create(graph, std::move(registry), options);
+  if (!d.ok()) return d.status();
+  std::vector<Event> all;
+  for (const TimedCommand& c : commands) {
+    Result<std::vector<Event>> events = d->Apply(c);
+    if (events.ok()) all.insert(all.end(), events->begin(), events->end());
+  }
+  return all;
+}
+
+Instant Dispatcher::now() const {
+  return state_->now;
+}
+
+const RequestState* Dispatcher::FindRequest(const std::string& id) const {
+  auto it = state_->requests.find(id);
+  return it == state_->requests.end() ? nullptr : &it->second;
+}
+
+std::vector<const RequestState*> Dispatcher::OpenRequests() const {
+  std::vector<const RequestState*> out;
+  for (const auto& [id, r] : state_->requests) {
+    if (r.status == RequestStatus::kOpen) out.push_back(&r);
+  }
+  std::sort(out.begin(), out.end(), [](const RequestState* a, const RequestState* b) {
+    return a->priority != b->priority ? a->priority > b->priority : a->order < b->order;
+  });
+  return out;
+}
+
+const TeamState& Dispatcher::team_state(TeamId team) const {
+  return state_->teams[team.value()];
+}
+const Registry& Dispatcher::registry() const {
+  return *state_->registry;
+}
+const ClosureSet& Dispatcher::closures() const {
+  return state_->closures;
+}
+
+}  // namespace baiying

@@ -1,0 +1,136 @@
+#pragma once
+// Dispatcher: the one place where dispatch state changes.
+//
+// Matching, per request line: the candidates are the free teams holding the specialty that
+// the registry lets serve in the request's mode now, fit for the unit's elevation, in scope;
+// they are ranked by ETA = mobilization delay + road time under the closures in force
+// (RoadQuery::NearestWithOffsets), and the fastest fill the line, a quantity split over as
+// many teams as it takes. The scope starts at the unit's county and widens to the prefecture
+// and the region whenever the teams in scope cannot fill the line before the deadline. What
+// no team can fill is a shortfall; the request stays open and takes teams as they become free
+// (release, decline, cancel, duty, roads reopened), most urgent and then oldest first. A
+// critical or flash line that no free team can fill takes teams on their way to less urgent
+// requests (preemption), which are refilled at once. Apply(command) checks the command,
+// changes requests and teams, and returns what happened as events; nothing else changes
+// state. Deterministic: the same commands give the same events, byte for byte (ties break by
+// team code and request order), so recovery is replay of the accepted commands.
+//
+// Not thread-safe: call only from the dispatch strand. The road graph must outlive it; the
+// registry snapshot is shared.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/status.h"
+#include "engine/dispatch/commands.h"
+#include "engine/dispatch/events.h"
+#include "engine/registry/registry.h"
+#include "engine/roads/closures.h"
+#include "engine/roads/road_graph.h"
+#include "engine/roads/road_query.h"
+
+namespace baiying {
+
+struct DispatchOptions {
+  // --- Explanations ---
+  std::uint32_t alternatives_reported = 3;  // next-best teams listed with each assignment
+  std::uint32_t passed_over_reported = 5;   // nearer teams not sent, with the reason
+  // --- Snapping ---
+  // A position farther than this from every place is refused rather than snapped.
+  double max_snap_m = 20'000;
+
+  Status Validate() const;
+};
+
+enum class TeamActivity : std::uint8_t {
+  kAvailable,
+  kAssigned,  // told to go, not yet acknowledged
+  kAcknowledged,
+  kEnRoute,
+  kOnScene,
+  kOffDuty,
+};
+std::string_view ToString(TeamActivity activity);
+
+enum class RequestStatus : std::uint8_t { kOpen, kFilled, kCancelled, kExpired };
+std::string_view ToString(RequestStatus status);
+
+struct Assignment {
+  std::string team;
+  std::uint32_t line = 0;  // index into the request's lines
+  std::uint32_t units = 0;
+  TravelTime eta = 0;
+  Instant assigned_at{};
+  TeamActivity activity = TeamActivity::kAssigned;
+};
+
+struct LineState {
+  SpecialtyId specialty;
+  std::string specialty_code;
+  std::uint32_t quantity = 0;
+  std::uint32_t filled = 0;  // units of active assignments
+  Scope scope = Scope::kCounty;
+};
+
+struct RequestState {
+  std::string id;
+  std::string unit;
+  std::uint64_t order = 0;  // arrival order
+  PlaceId place;
+  Priority priority = Priority::kUrgent;
+  Mode mode = Mode::kEmergency;
+  Instant submitted_at{};
+  Instant deadline{};
+  RequestStatus status = RequestStatus::kOpen;
+  std::vector<LineState> lines;
+  std::vector<Assignment> assignments;  // active ones
+  std::vector<Event> first_answer;      // returned again for the same id
+
+  std::uint32_t Missing() const;
+};
+
+struct TeamState {
+  TeamActivity activity = TeamActivity::kAvailable;
+  PlaceId location;        // where it is now (home, or the scene it was released at)
+  std::string request_id;  // while on an assignment
+};
+
+class Dispatcher {
+ public:
+  static Result<Dispatcher> Create(const RoadGraph& graph, std::shared_ptr<const Registry> registry,
+                                   const DispatchOptions& options = {});
+
+  Dispatcher(Dispatcher&&) noexcept;
+  Dispatcher& operator=(Dispatcher&&) noexcept;
+  ~Dispatcher();
+
+  // Applies one command. A command that is malformed or not allowed now (unknown team, a
+  // decline of a team not assigned, time going backwards) fails with a Status and changes
+  // nothing. A well-formed request that cannot be served is accepted or rejected by events.
+  Result<std::vector<Event>> Apply(const TimedCommand& command);
+
+  // A fresh dispatcher given every command in order: the events of each, concatenated.
+  // Commands that fail are skipped, as they were when first applied.
+  static Result<std::vector<Event>> Replay(const RoadGraph& graph,
+                                           std::shared_ptr<const Registry> registry,
+                                           const DispatchOptions& options,
+                                           const std::vector<TimedCommand>& commands);
+
+  // --- Reading the state ---
+  Instant now() const;
+  const RequestState* FindRequest(const std::string& id) const;
+  std::vector<const RequestState*> OpenRequests() const;  // by priority, then order
+  const TeamState& team_state(TeamId team) const;
+  const Registry& registry() const;
+  const ClosureSet& closures() const;
+
+ private:
+  struct State;
+  explicit Dispatcher(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace baiying
