@@ -79,6 +79,18 @@ struct Dispatcher::State {
   State(const RoadGraph& g, std::shared_ptr<const Registry> r, const DispatchOptions& o)
       : graph(&g), registry(std::move(r)), options(o), closures(g), query(g) {}
 
+  // Ids of the requests whose status is kOpen: every command looks at these, not at all.
+  std::set<std::string> open_ids;
+
+  void SetStatus(RequestState& r, RequestStatus status) {
+    r.status = status;
+    if (status == RequestStatus::kOpen) {
+      open_ids.insert(r.id);
+    } else {
+      open_ids.erase(r.id);
+    }
+  }
+
   QueryContext Context() const { return {&closures, now}; }
   const Team& team(TeamId id) const { return registry->team(id); }
 
@@ -96,6 +108,14 @@ struct Dispatcher::State {
         return true;
     }
     return true;
+  }
+
+  // Whether a member of `t` is committed through a team other than `t` (itself busy).
+  bool MemberCommittedElsewhere(TeamId t) const {
+    for (PersonId p : registry->members_of(t)) {
+      if (committed[p.value()] > 1) return true;
+    }
+    return false;
   }
 
   bool MemberCommitted(TeamId t) const {
@@ -127,18 +147,24 @@ struct Dispatcher::State {
 
   // --- Explanations ---
 
-  std::string RouteText(PlaceId from, PlaceId to, std::uint64_t* distance) {
-    Result<Route> route = query.ShortestRoute(from, to, Context());
-    if (!route.ok()) return "no route";
-    *distance = route->length_m;
+  // The road a team takes to the unit, read off the search that found it (the last search
+  // made by `query`, towards the unit), and its length.
+  struct RouteSummary {
     std::string text;
-    for (const RouteLeg& leg : route->legs) {
-      if (!text.empty()) text += "; ";
-      text += (leg.road_ref.empty() ? std::string("link") : leg.road_ref) + " " +
-              graph->place(leg.from).name + " -> " + graph->place(leg.to).name + " (" +
-              std::to_string(leg.length_m / 1000) + " km)";
+    std::uint64_t distance_m = 0;
+  };
+  RouteSummary RouteFromLastSearch(PlaceId team_place) const {
+    const std::vector<ArcId> arcs = query.PathOfLastSearch(team_place);
+    RouteSummary out;
+    for (const RouteLeg& leg : SummarizeLegs(*graph, arcs)) {
+      if (!out.text.empty()) out.text += "; ";
+      out.text += (leg.road_ref.empty() ? std::string("link") : leg.road_ref) + " " +
+                  graph->place(leg.from).name + " -> " + graph->place(leg.to).name + " (" +
+                  std::to_string(leg.length_m / 1000) + " km)";
+      out.distance_m += leg.length_m;
     }
-    return text.empty() ? "already there" : text;
+    if (out.text.empty()) out.text = "already there";
+    return out;
   }
 
   // Nearer teams of the specialty (by road) that were not candidates, with the reason.
@@ -172,7 +198,7 @@ struct Dispatcher::State {
   }
 
   void Assign(RequestState& r, std::uint32_t line_index, TeamId t, const OffsetReach& reach,
-              std::uint32_t units, std::vector<Alternative> alternatives,
+              std::uint32_t units, RouteSummary route, std::vector<Alternative> alternatives,
               std::vector<PassedOver> passed_over, std::vector<Event>& events) {
     LineState& line = r.lines[line_index];
     TeamState& ts = teams[t.value()];
@@ -180,7 +206,8 @@ struct Dispatcher::State {
     why.eta = reach.total;
     why.travel = reach.travel;
     why.mobilization = reach.total - reach.travel;
-    why.route = RouteText(ts.location, r.place, &why.distance_m);
+    why.route = std::move(route.text);
+    why.distance_m = route.distance_m;
     why.late = now + ToDuration(reach.total) > r.deadline;
     why.alternatives = std::move(alternatives);
     why.passed_over = std::move(passed_over);
@@ -229,9 +256,18 @@ struct Dispatcher::State {
         continue;
       }
       if (taken == 0) break;
+      std::vector<RouteSummary> routes;
+      for (std::uint32_t i = 0; i < taken; ++i)
+        routes.push_back(RouteFromLastSearch(reaches[i].place));
       const TravelTime slowest_travel = reaches[taken - 1].travel;
       std::vector<PassedOver> passed = PassedOverFor(r, line.specialty, line.scope, slowest_travel);
+      bool skipped = false;
       for (std::uint32_t i = 0; i < taken; ++i) {
+        // An earlier team of this same line may have committed a person this one shares.
+        if (!Obstacle(TeamId(reaches[i].tag), r, line.scope).empty()) {
+          skipped = true;
+          continue;
+        }
         std::vector<Alternative> alternatives;
         for (std::uint32_t j = taken;
              j < reaches.size() && alternatives.size() < options.alternatives_reported; ++j) {
@@ -244,9 +280,10 @@ struct Dispatcher::State {
         for (const PassedOver& p : passed) {
           if (p.travel < reaches[i].travel) nearer.push_back(p);
         }
-        Assign(r, line_index, t, reaches[i], units, std::move(alternatives), std::move(nearer),
-               events);
+        Assign(r, line_index, t, reaches[i], units, std::move(routes[i]), std::move(alternatives),
+               std::move(nearer), events);
       }
+      if (skipped && line.filled < line.quantity) continue;  // search again without them
       break;
     }
     if (line.filled < line.quantity && r.priority >= Priority::kCritical) {
@@ -264,6 +301,8 @@ struct Dispatcher::State {
       if (!OnTheWay(ts.activity) || registry->Capacity(t.id, line.specialty) == 0) continue;
       const RequestState& holder = requests.at(ts.request_id);
       if (holder.priority >= r.priority) continue;
+      if (auto d = declined.find(r.id); d != declined.end() && d->second.contains(t.code)) continue;
+      if (MemberCommittedElsewhere(t.id)) continue;
       if (!registry->Judge(t.id, r.mode, now).dispatchable()) continue;
       if (t.max_work_elevation_m < graph->place(r.place).elevation_m) continue;
       targets.push_back({ts.location, ToTravel(t.mobilization_delay), t.id.value()});
@@ -275,7 +314,11 @@ struct Dispatcher::State {
           query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {need}, Context());
       return std::vector<OffsetReach>(s.begin(), s.end());
     }();
-    for (const OffsetReach& reach : reaches) {
+    std::vector<RouteSummary> routes;
+    for (const OffsetReach& reach : reaches)
+      routes.push_back(RouteFromLastSearch(reach.place));
+    for (std::size_t i = 0; i < reaches.size(); ++i) {
+      const OffsetReach& reach = reaches[i];
       if (line.filled >= line.quantity) break;
       // No free team can serve this line at all: any team brings help sooner than none.
       const TeamId t(reach.tag);
@@ -285,7 +328,7 @@ struct Dispatcher::State {
       events.push_back(TeamPreempted{team(t).code, from, r.id, kInfiniteTime});
       const std::uint32_t units =
           std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
-      Assign(r, line_index, t, reach, units, {}, {}, events);
+      Assign(r, line_index, t, reach, units, std::move(routes[i]), {}, {}, events);
       holder_refill_.push_back(from);
     }
   }
@@ -303,7 +346,7 @@ struct Dispatcher::State {
     teams[t.value()].request_id.clear();
     Commit(t, -1);
     r.assignments.erase(it);
-    if (r.status == RequestStatus::kFilled) r.status = RequestStatus::kOpen;
+    if (r.status == RequestStatus::kFilled) SetStatus(r, RequestStatus::kOpen);
   }
 
   void FillRequest(RequestState& r, std::vector<Event>& events) {
@@ -319,7 +362,7 @@ struct Dispatcher::State {
       reported_missing_[{r.id, i}] = missing;
     }
     if (r.Missing() == 0) {
-      r.status = RequestStatus::kFilled;
+      SetStatus(r, RequestStatus::kFilled);
       events.push_back(RequestFilled{r.id});
     }
     // Requests that lost a team to this one are refilled at once (each is less urgent, so
@@ -336,8 +379,9 @@ struct Dispatcher::State {
   // become free.
   void RefillOpen(std::vector<Event>& events) {
     std::vector<RequestState*> open;
-    for (auto& [id, r] : requests) {
-      if (r.status == RequestStatus::kOpen && r.Missing() > 0) open.push_back(&r);
+    for (const std::string& id : open_ids) {
+      RequestState& r = requests.at(id);
+      if (r.Missing() > 0) open.push_back(&r);
     }
     std::sort(open.begin(), open.end(), [](const RequestState* a, const RequestState* b) {
       return a->priority != b->priority ? a->priority > b->priority : a->order < b->order;
@@ -410,6 +454,7 @@ struct Dispatcher::State {
     std::vector<Event> events;
     events.push_back(RequestAccepted{r.id, r.place, snapped});
     RequestState& stored = requests.emplace(r.id, std::move(r)).first->second;
+    SetStatus(stored, RequestStatus::kOpen);
     FillRequest(stored, events);
     stored.first_answer = events;
     return events;
@@ -437,7 +482,7 @@ struct Dispatcher::State {
       return Status::FailedPrecondition("request " + req.id + " is already cancelled");
     }
     std::vector<Event> events;
-    req.status = RequestStatus::kCancelled;
+    SetStatus(req, RequestStatus::kCancelled);
     events.push_back(RequestCancelled{req.id, c.reason});
     while (!req.assignments.empty()) {
       const Assignment a = req.assignments.back();
@@ -518,7 +563,7 @@ struct Dispatcher::State {
     const bool delivered = it->activity == TeamActivity::kOnScene;
     if (!delivered) r.lines[it->line].filled -= it->units;  // released on the way: short again
     r.assignments.erase(it);
-    if (!delivered && r.status == RequestStatus::kFilled) r.status = RequestStatus::kOpen;
+    if (!delivered && r.status == RequestStatus::kFilled) SetStatus(r, RequestStatus::kOpen);
     ts.activity = TeamActivity::kAvailable;
     ts.request_id.clear();
     Commit(*t, -1);
@@ -546,6 +591,7 @@ struct Dispatcher::State {
   // After closures change, the teams on their way get new ETAs; a team cut off is withdrawn.
   void RecomputeEtas(std::vector<Event>& events) {
     for (auto& [id, r] : requests) {
+      if (r.assignments.empty()) continue;
       std::vector<std::string> cut_off;
       for (Assignment& a : r.assignments) {
         if (!OnTheWay(a.activity)) continue;
@@ -576,6 +622,11 @@ struct Dispatcher::State {
   }
 
   Result<std::vector<Event>> Reopen(const ReopenRoad& c) {
+    const std::uint32_t n = graph->place_count();
+    if (!c.from.valid() || !c.to.valid() || c.from.value() >= n || c.to.value() >= n) {
+      return Status::InvalidArgument("reopen: place id out of range (" + std::to_string(n) +
+                                     " places)");
+    }
     auto it = road_closures.find(RoadKey(c.from, c.to));
     if (it == road_closures.end()) {
       return Status::FailedPrecondition("the road between " + graph->place(c.from).name + " and " +
@@ -594,9 +645,10 @@ struct Dispatcher::State {
   // Returns their ids, so that a command that then fails can put them back.
   std::vector<std::string> Expire(std::vector<Event>& events) {
     std::vector<std::string> expired;
-    for (auto& [id, r] : requests) {
-      if (r.status == RequestStatus::kOpen && r.deadline <= now && r.Missing() > 0) {
-        r.status = RequestStatus::kExpired;
+    for (const std::string& id : std::vector<std::string>(open_ids.begin(), open_ids.end())) {
+      RequestState& r = requests.at(id);
+      if (r.deadline <= now && r.Missing() > 0) {
+        SetStatus(r, RequestStatus::kExpired);
         events.push_back(RequestExpired{r.id, r.Missing()});
         expired.push_back(id);
       }
@@ -685,7 +737,7 @@ Result<std::vector<Event>> Dispatcher::Apply(const TimedCommand& command) {
     // Every handler checks before it changes anything; undo the expiries and the clock too,
     // so that a failed command leaves no trace (and replay, which skips it, agrees).
     for (const std::string& id : expired)
-      s.requests.at(id).status = RequestStatus::kOpen;
+      s.SetStatus(s.requests.at(id), RequestStatus::kOpen);
     s.now = previous;
     s.started = was_started;
     return result.status();
@@ -719,9 +771,8 @@ const RequestState* Dispatcher::FindRequest(const std::string& id) const {
 
 std::vector<const RequestState*> Dispatcher::OpenRequests() const {
   std::vector<const RequestState*> out;
-  for (const auto& [id, r] : state_->requests) {
-    if (r.status == RequestStatus::kOpen) out.push_back(&r);
-  }
+  for (const std::string& id : state_->open_ids)
+    out.push_back(&state_->requests.at(id));
   std::sort(out.begin(), out.end(), [](const RequestState* a, const RequestState* b) {
     return a->priority != b->priority ? a->priority > b->priority : a->order < b->order;
   });

@@ -71,7 +71,7 @@ struct LineState {
   SpecialtyId specialty;
   std::string specialty_code;
   std::uint32_t quantity = 0;
-  std::uint32_t filled = 0;  // units of active assignments
+  std::uint32_t filled = 0;  // units assigned: active assignments and those delivered
   Scope scope = Scope::kCounty;
 };
 

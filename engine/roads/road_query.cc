@@ -118,6 +118,7 @@ template <Direction kDir, typename OnSettle>
 void RoadQuery::Run(PlaceId source, const QueryContext& context, TravelTime bound,
                     OnSettle&& on_settle) {
   Heap heap(heap_keys_, heap_pos_);
+  last_direction_ = kDir;
   const ClosureSet* closures = context.closures;
   if (closures != nullptr && closures->empty()) closures = nullptr;
   const RoadGraph& g = *graph_;
@@ -134,11 +135,11 @@ void RoadQuery::Run(PlaceId source, const QueryContext& context, TravelTime boun
     if (!Reached(w)) {
       stamp_[w] = generation_;
       distance_[w] = nd;
-      if constexpr (kDir == Direction::kFromPlace) parent_arc_[w] = arc;
+      parent_arc_[w] = arc;
       heap.Push(HeapKey(nd, w));
     } else if (heap_pos_[w] != kSettled && nd < distance_[w]) {
       distance_[w] = nd;
-      if constexpr (kDir == Direction::kFromPlace) parent_arc_[w] = arc;
+      parent_arc_[w] = arc;
       heap.Decrease(HeapKey(nd, w));
     }
   };
@@ -159,7 +160,7 @@ void RoadQuery::Run(PlaceId source, const QueryContext& context, TravelTime boun
       const std::uint32_t end = g.end_in(PlaceId(v));
       for (std::uint32_t pos = g.first_in(PlaceId(v)); pos < end; ++pos) {
         if (closures != nullptr && !closures->ArcOpen(g.in_arc(pos), context.at)) continue;
-        relax(g.in_tail(pos).value(), d, g.in_travel_time(pos), kNoParent);
+        relax(g.in_tail(pos).value(), d, g.in_travel_time(pos), g.in_arc(pos).value());
       }
     }
   }
@@ -270,9 +271,9 @@ std::span<const Reach> RoadQuery::Nearest(PlaceId place, Direction direction,
 }
 
 std::span<const OffsetReach> RoadQuery::NearestWithOffsets(PlaceId place, Direction direction,
-                                                            std::span<const OffsetTarget> targets,
-                                                            const NearestOptions& options,
-                                                            const QueryContext& context) {
+                                                           std::span<const OffsetTarget> targets,
+                                                           const NearestOptions& options,
+                                                           const QueryContext& context) {
   offset_reaches_.clear();
   const std::uint32_t n = graph_->place_count();
   if (!place.valid() || place.value() >= n || options.k == 0) return offset_reaches_;
@@ -351,6 +352,22 @@ std::span<const TravelTime> RoadQuery::AllTimes(PlaceId place, Direction directi
     Run<Direction::kToPlace>(place, context, kInfiniteTime - 1, on_settle);
   }
   return all_times_;
+}
+
+std::vector<ArcId> RoadQuery::PathOfLastSearch(PlaceId place) const {
+  std::vector<ArcId> arcs;
+  if (!place.valid() || place.value() >= graph_->place_count() || !Reached(place.value())) {
+    return arcs;
+  }
+  // Parents point towards the source: along arcs backwards in a forward search, forwards in a
+  // backward one.
+  for (std::uint32_t v = place.value(); parent_arc_[v] != kNoParent;) {
+    const ArcId arc(parent_arc_[v]);
+    arcs.push_back(arc);
+    v = (last_direction_ == Direction::kFromPlace ? graph_->tail(arc) : graph_->head(arc)).value();
+  }
+  if (last_direction_ == Direction::kFromPlace) std::reverse(arcs.begin(), arcs.end());
+  return arcs;
 }
 
 std::vector<RouteLeg> SummarizeLegs(const RoadGraph& graph, std::span<const ArcId> arcs) {

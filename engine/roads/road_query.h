@@ -152,6 +152,12 @@ class RoadQuery {
   std::span<const TravelTime> AllTimes(PlaceId place, Direction direction,
                                        const QueryContext& context = {});
 
+  // The fastest path found by the last search between its source and `place`, in travel order:
+  // from the source to `place` after a kFromPlace search, from `place` to the source after a
+  // kToPlace one (a team's road to the unit, with no second search). Empty when the place was
+  // not reached, or is the source. Valid for places the search settled.
+  std::vector<ArcId> PathOfLastSearch(PlaceId place) const;
+
   // Places settled by the last search, for benchmarks and tests of early stopping.
   std::uint32_t last_settled_count() const { return settled_count_; }
 
@@ -172,7 +178,8 @@ class RoadQuery {
   std::uint32_t generation_ = 0;
   std::vector<std::uint32_t> stamp_;  // generation at which distance_ was set
   std::vector<TravelTime> distance_;
-  std::vector<std::uint32_t> parent_arc_;    // forward searches only
+  std::vector<std::uint32_t> parent_arc_;  // the arc towards the source, by place
+  Direction last_direction_ = Direction::kFromPlace;
   std::vector<std::uint32_t> target_stamp_;  // generation at which the place was marked target
   std::vector<std::uint32_t> heap_pos_;
   std::vector<std::uint64_t> heap_keys_;  // (time << 32) | place
