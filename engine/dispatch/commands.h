@@ -41,6 +41,12 @@ struct SubmitRequest {
   std::vector<RequestLine> lines;
 };
 
+// A surge (一声令下、一呼百应): requests that arrive together, assigned jointly. The same batch
+// sent again returns the first answer; a batch mixing new and known ids is refused.
+struct SubmitBatch {
+  std::vector<SubmitRequest> requests;
+};
+
 struct CancelRequest {
   std::string request_id;
   std::string reason;
@@ -92,9 +98,9 @@ struct ReopenRoad {
 // Only moves time on: deadlines pass, requests expire.
 struct AdvanceTime {};
 
-using Command = std::variant<SubmitRequest, CancelRequest, AcknowledgeAssignment, DeclineAssignment,
-                             ReportEnRoute, ReportOnScene, ReleaseTeam, SetTeamOnDuty, CloseRoad,
-                             ReopenRoad, AdvanceTime>;
+using Command = std::variant<SubmitRequest, SubmitBatch, CancelRequest, AcknowledgeAssignment,
+                             DeclineAssignment, ReportEnRoute, ReportOnScene, ReleaseTeam,
+                             SetTeamOnDuty, CloseRoad, ReopenRoad, AdvanceTime>;
 
 struct TimedCommand {
   Instant at{};

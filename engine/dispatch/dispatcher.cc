@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/core/enum_names.h"
+#include "engine/match/joint_assignment.h"
 
 namespace baiying {
 namespace {
@@ -153,10 +154,9 @@ struct Dispatcher::State {
     std::string text;
     std::uint64_t distance_m = 0;
   };
-  RouteSummary RouteFromLastSearch(PlaceId team_place) const {
-    const std::vector<ArcId> arcs = query.PathOfLastSearch(team_place);
+  RouteSummary Summarize(const std::vector<RouteLeg>& legs) const {
     RouteSummary out;
-    for (const RouteLeg& leg : SummarizeLegs(*graph, arcs)) {
+    for (const RouteLeg& leg : legs) {
       if (!out.text.empty()) out.text += "; ";
       out.text += (leg.road_ref.empty() ? std::string("link") : leg.road_ref) + " " +
                   graph->place(leg.from).name + " -> " + graph->place(leg.to).name + " (" +
@@ -165,6 +165,9 @@ struct Dispatcher::State {
     }
     if (out.text.empty()) out.text = "already there";
     return out;
+  }
+  RouteSummary RouteFromLastSearch(PlaceId team_place) const {
+    return Summarize(SummarizeLegs(*graph, query.PathOfLastSearch(team_place)));
   }
 
   // Nearer teams of the specialty (by road) that were not candidates, with the reason.
@@ -394,26 +397,30 @@ struct Dispatcher::State {
 
   Result<TeamId> TeamByCode(const std::string& code) const { return registry->FindTeam(code); }
 
-  Result<std::vector<Event>> Submit(const SubmitRequest& c) {
-    if (auto it = requests.find(c.request_id); it != requests.end()) {
-      return it->second.first_answer;  // idempotent: the first answer, nothing changed
-    }
+  // A new request checked and made ready to store, with the distance it was snapped over.
+  struct Checked {
+    RequestState request;
+    double snapped_m = 0;
+  };
+
+  Result<Checked> Check(const SubmitRequest& c) const {
     const std::string who = "request '" + c.request_id + "'";
     if (c.request_id.empty()) return Status::InvalidArgument("request: empty request id");
     if (c.unit.empty()) return Status::InvalidArgument(who + ": no requesting unit");
-    if (c.lines.empty())
+    if (c.lines.empty()) {
       return Status::InvalidArgument(who + ": no lines (specialty and quantity)");
+    }
     if (c.deadline <= now) {
       return Status::InvalidArgument(who + ": the deadline has already passed");
     }
-    RequestState r;
+    Checked out;
+    RequestState& r = out.request;
     r.id = c.request_id;
     r.unit = c.unit;
     r.priority = c.priority;
     r.mode = c.mode;
     r.submitted_at = now;
     r.deadline = c.deadline;
-    double snapped = 0;
     if (c.place.has_value() == (c.lat.has_value() || c.lon.has_value())) {
       return Status::InvalidArgument(who + ": give either a place or a latitude and longitude");
     }
@@ -435,13 +442,14 @@ struct Dispatcher::State {
                                        " km from the nearest place of the network");
       }
       r.place = snap.place;
-      snapped = snap.distance_m;
+      out.snapped_m = snap.distance_m;
     }
     std::set<std::string> seen;
     for (const RequestLine& l : c.lines) {
       Result<SpecialtyId> s = registry->FindSpecialty(l.specialty);
-      if (!s.ok())
+      if (!s.ok()) {
         return Status::InvalidArgument(who + ": unknown specialty '" + l.specialty + "'");
+      }
       if (l.quantity == 0) {
         return Status::InvalidArgument(who + ": line " + l.specialty + " asks for 0 units");
       }
@@ -450,13 +458,128 @@ struct Dispatcher::State {
       }
       r.lines.push_back({*s, l.specialty, l.quantity, 0, Scope::kCounty});
     }
+    return out;
+  }
+
+  RequestState& Accept(Checked checked, std::vector<Event>& events) {
+    RequestState& r = checked.request;
     r.order = next_order++;
-    std::vector<Event> events;
-    events.push_back(RequestAccepted{r.id, r.place, snapped});
+    events.push_back(RequestAccepted{r.id, r.place, checked.snapped_m});
     RequestState& stored = requests.emplace(r.id, std::move(r)).first->second;
     SetStatus(stored, RequestStatus::kOpen);
+    return stored;
+  }
+
+  Result<std::vector<Event>> Submit(const SubmitRequest& c) {
+    if (auto it = requests.find(c.request_id); it != requests.end()) {
+      return it->second.first_answer;  // idempotent: the first answer, nothing changed
+    }
+    Result<Checked> checked = Check(c);
+    if (!checked.ok()) return checked.status();
+    std::vector<Event> events;
+    RequestState& stored = Accept(std::move(checked).value(), events);
     FillRequest(stored, events);
     stored.first_answer = events;
+    return events;
+  }
+
+  // A surge: every request of the batch is accepted, then all their lines are assigned
+  // together (AssignJointly: most urgent first, then least total ETA, never worse than one by
+  // one), region-wide; what the joint answer leaves short is then filled one by one as usual,
+  // which also records the shortfalls.
+  Result<std::vector<Event>> Batch(const SubmitBatch& c) {
+    if (c.requests.empty()) return Status::InvalidArgument("batch: no requests");
+    std::size_t known = 0;
+    for (const SubmitRequest& r : c.requests)
+      known += requests.contains(r.request_id) ? 1 : 0;
+    if (known == c.requests.size()) {
+      return requests.at(c.requests.front().request_id).first_answer;  // the same batch again
+    }
+    if (known > 0) {
+      return Status::InvalidArgument("batch: some of its request ids were submitted before");
+    }
+    std::vector<Checked> checked;
+    std::set<std::string> ids;
+    for (const SubmitRequest& r : c.requests) {
+      if (!ids.insert(r.request_id).second) {
+        return Status::InvalidArgument("batch: request id '" + r.request_id + "' given twice");
+      }
+      Result<Checked> one = Check(r);
+      if (!one.ok()) return one.status().WithPrefix("batch");
+      checked.push_back(std::move(one).value());
+    }
+    std::vector<Event> events;
+    std::vector<RequestState*> batch;
+    for (Checked& one : checked)
+      batch.push_back(&Accept(std::move(one), events));
+
+    // One demand per line; options are the line's fastest eligible teams region-wide.
+    JointProblem problem;
+    std::vector<std::pair<RequestState*, std::uint32_t>> lines;
+    std::map<std::uint32_t, std::uint32_t> capacity;  // team -> units of the first line's kind
+    for (RequestState* r : batch) {
+      for (std::uint32_t li = 0; li < r->lines.size(); ++li) {
+        const LineState& line = r->lines[li];
+        const DemandId demand(static_cast<std::uint32_t>(lines.size()));
+        lines.push_back({r, li});
+        problem.demands.push_back(
+            {demand, static_cast<std::uint8_t>(r->priority), r->order, line.quantity});
+        std::vector<OffsetTarget> targets;
+        for (const Team& t : registry->teams()) {
+          if (registry->Capacity(t.id, line.specialty) == 0) continue;
+          if (!Obstacle(t.id, *r, Scope::kRegion).empty()) continue;
+          targets.push_back(
+              {teams[t.id.value()].location, ToTravel(t.mobilization_delay), t.id.value()});
+        }
+        const std::uint32_t k = line.quantity + options.batch_extra_candidates;
+        for (const OffsetReach& reach :
+             query.NearestWithOffsets(r->place, Direction::kToPlace, targets, {k}, Context())) {
+          problem.options.push_back({demand, SupplyId(reach.tag), reach.total});
+          // A team with two specialties is one supply: it goes to one line at most, with the
+          // capacity of the first specialty it is offered for.
+          capacity.try_emplace(reach.tag, registry->Capacity(TeamId(reach.tag), line.specialty));
+        }
+      }
+    }
+    for (const auto& [team, units] : capacity)
+      problem.supplies.push_back({SupplyId(team), units});
+    std::erase_if(problem.options, [&](const JointOption& o) {
+      const LineState& line = lines[o.demand.value()].first->lines[lines[o.demand.value()].second];
+      return registry->Capacity(TeamId(o.supply.value()), line.specialty) !=
+             capacity.at(o.supply.value());
+    });
+    const JointResult joint = AssignJointly(problem);
+
+    for (const JointAssignment& a : joint.assignments) {
+      auto [r, li] = lines[a.demand.value()];
+      const TeamId t(a.supply.value());
+      if (!Obstacle(t, *r, Scope::kRegion).empty()) continue;  // a shared person, taken already
+      LineState& line = r->lines[li];
+      line.scope = Scope::kRegion;
+      const std::uint32_t units =
+          std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
+      if (units == 0) continue;
+      Result<Route> found = query.ShortestRoute(teams[t.value()].location, r->place, Context());
+      RouteSummary route = found.ok() ? Summarize(found->legs) : RouteSummary{"no route", 0};
+      const TravelTime mobilization = ToTravel(team(t).mobilization_delay);
+      const OffsetReach reach{t.value(), teams[t.value()].location, a.eta - mobilization, a.eta};
+      std::vector<Alternative> alternatives;
+      for (const JointOption& o : problem.options) {
+        if (o.demand != a.demand || o.supply == a.supply) continue;
+        if (alternatives.size() == options.alternatives_reported) break;
+        alternatives.push_back({team(TeamId(o.supply.value())).code, o.eta});
+      }
+      Assign(*r, li, t, reach, units, std::move(route), std::move(alternatives),
+             PassedOverFor(*r, line.specialty, Scope::kRegion, reach.travel), events);
+    }
+    std::vector<RequestState*> order = batch;
+    std::sort(order.begin(), order.end(), [](const RequestState* a, const RequestState* b) {
+      return a->priority != b->priority ? a->priority > b->priority : a->order < b->order;
+    });
+    for (RequestState* r : order)
+      FillRequest(*r, events);
+    for (RequestState* r : batch)
+      r->first_answer = events;
     return events;
   }
 
@@ -717,6 +840,7 @@ Result<std::vector<Event>> Dispatcher::Apply(const TimedCommand& command) {
       [&](const auto& c) -> Result<std::vector<Event>> {
         using C = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<C, SubmitRequest>) return s.Submit(c);
+        if constexpr (std::is_same_v<C, SubmitBatch>) return s.Batch(c);
         if constexpr (std::is_same_v<C, CancelRequest>) return s.Cancel(c);
         if constexpr (std::is_same_v<C, AcknowledgeAssignment>) return s.Acknowledge(c);
         if constexpr (std::is_same_v<C, DeclineAssignment>) return s.Decline(c);
