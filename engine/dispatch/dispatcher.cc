@@ -49,6 +49,9 @@ std::string_view ToString(RequestStatus status) {
 
 Status DispatchOptions::Validate() const {
   if (!(max_snap_m > 0)) return Status::InvalidArgument("dispatch options: max_snap_m must be > 0");
+  if (preemption_min_saving.count() < 0) {
+    return Status::InvalidArgument("dispatch options: preemption_min_saving must be >= 0");
+  }
   return Status::Ok();
 }
 
@@ -289,13 +292,15 @@ struct Dispatcher::State {
       if (skipped && line.filled < line.quantity) continue;  // search again without them
       break;
     }
-    if (line.filled < line.quantity && r.priority >= Priority::kCritical) {
-      Preempt(r, line_index, events);
-    }
+    if (r.priority >= Priority::kCritical) Preempt(r, line_index, events);
     return line.quantity - std::min(line.filled, line.quantity);
   }
 
   // A critical or flash line still short takes teams on their way to less urgent requests.
+  // A critical or flash line takes teams on their way to less urgent requests: to fill what
+  // no free team can (any team is sooner than none), and in place of a team of its own that
+  // would arrive more than options.preemption_min_saving later. The requests that lose a team
+  // are refilled at once (holder_refill_).
   void Preempt(RequestState& r, std::uint32_t line_index, std::vector<Event>& events) {
     LineState& line = r.lines[line_index];
     std::vector<OffsetTarget> targets;
@@ -311,24 +316,51 @@ struct Dispatcher::State {
       targets.push_back({ts.location, ToTravel(t.mobilization_delay), t.id.value()});
     }
     if (targets.empty()) return;
+    // This line's own teams not yet acknowledged, slowest first: each may be replaced.
+    std::vector<const Assignment*> replaceable;
+    for (const Assignment& a : r.assignments) {
+      if (a.line == line_index && a.activity == TeamActivity::kAssigned) replaceable.push_back(&a);
+    }
+    std::sort(replaceable.begin(), replaceable.end(), [](const Assignment* a, const Assignment* b) {
+      return a->eta != b->eta ? a->eta > b->eta : a->team < b->team;
+    });
     const std::uint32_t need = line.quantity - line.filled;
+    const std::uint32_t k = need + static_cast<std::uint32_t>(replaceable.size());
     const std::vector<OffsetReach> reaches = [&] {
-      const std::span<const OffsetReach> s =
-          query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {need}, Context());
-      return std::vector<OffsetReach>(s.begin(), s.end());
+      const std::span<const OffsetReach> found =
+          query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {k}, Context());
+      return std::vector<OffsetReach>(found.begin(), found.end());
     }();
     std::vector<RouteSummary> routes;
     for (const OffsetReach& reach : reaches)
       routes.push_back(RouteFromLastSearch(reach.place));
+
+    std::vector<std::string> replaced;  // codes, read before the assignments change
+    for (const Assignment* a : replaceable)
+      replaced.push_back(a->team);
+    std::vector<TravelTime> replaced_eta;
+    for (const Assignment* a : replaceable)
+      replaced_eta.push_back(a->eta);
+    std::size_t next_replaced = 0;
+    const TravelTime min_saving = ToTravel(options.preemption_min_saving);
     for (std::size_t i = 0; i < reaches.size(); ++i) {
       const OffsetReach& reach = reaches[i];
-      if (line.filled >= line.quantity) break;
-      // No free team can serve this line at all: any team brings help sooner than none.
+      TravelTime saved = kInfiniteTime;  // filling what no free team can
+      if (line.filled >= line.quantity) {
+        if (next_replaced == replaced.size()) break;
+        const TravelTime slower = replaced_eta[next_replaced];
+        if (reach.total >= slower || slower - reach.total <= min_saving) break;
+        saved = slower - reach.total;
+        // The slower team of our own goes free (and may serve the request that loses `t`).
+        const TeamId own = *registry->FindTeam(replaced[next_replaced]);
+        Withdraw(r, replaced[next_replaced], events);
+        events.push_back(TeamReleased{team(own).code, teams[own.value()].location});
+        ++next_replaced;
+      }
       const TeamId t(reach.tag);
       const std::string from = teams[t.value()].request_id;
-      RequestState& holder = requests.at(from);
-      Withdraw(holder, team(t).code, events);
-      events.push_back(TeamPreempted{team(t).code, from, r.id, kInfiniteTime});
+      Withdraw(requests.at(from), team(t).code, events);
+      events.push_back(TeamPreempted{team(t).code, from, r.id, saved});
       const std::uint32_t units =
           std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
       Assign(r, line_index, t, reach, units, std::move(routes[i]), {}, {}, events);

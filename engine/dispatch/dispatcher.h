@@ -9,12 +9,14 @@
 // and the region whenever the teams in scope cannot fill the line before the deadline. What
 // no team can fill is a shortfall; the request stays open and takes teams as they become free
 // (release, decline, cancel, duty, roads reopened), most urgent and then oldest first. A
-// critical or flash line that no free team can fill takes teams on their way to less urgent
-// requests (preemption), which are refilled at once. A batch (SubmitBatch) is assigned jointly,
-// most urgent first and then least total ETA (engine/match/joint_assignment.h). Apply(command)
-// checks the command, changes requests and teams, and returns what happened as events; nothing else
-// changes state. Deterministic: the same commands give the same events, byte for byte (ties break
-// by team code and request order), so recovery is replay of the accepted commands.
+// critical or flash line takes teams on their way to less urgent requests (preemption) to fill
+// what no free team can, or in place of its own teams when that saves more than
+// options.preemption_min_saving; the requests that lose a team are refilled at once. A batch
+// (SubmitBatch) is assigned jointly, most urgent first and then least total ETA
+// (engine/match/joint_assignment.h). Apply(command) checks the command, changes requests and teams,
+// and returns what happened as events; nothing else changes state. Deterministic: the same commands
+// give the same events, byte for byte (ties break by team code and request order), so recovery is
+// replay of the accepted commands.
 //
 // Not thread-safe: call only from the dispatch strand. The road graph must outlive it; the
 // registry snapshot is shared.
@@ -39,6 +41,11 @@ struct DispatchOptions {
   // --- Explanations ---
   std::uint32_t alternatives_reported = 3;  // next-best teams listed with each assignment
   std::uint32_t passed_over_reported = 5;   // nearer teams not sent, with the reason
+  // --- Preemption ---
+  // A critical or flash request takes a team on its way to a less urgent request in place of
+  // one of its own only when that brings help sooner by more than this. (To fill what no free
+  // team can, any team on its way will do.)
+  Duration preemption_min_saving = std::chrono::minutes(30);
   // --- Surges ---
   // Each line of a batch offers the joint solver its quantity plus this many fastest teams.
   std::uint32_t batch_extra_candidates = 8;

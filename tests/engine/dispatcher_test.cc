@@ -1630,3 +1630,50 @@ TEST_CASE("dispatch: random surges, joint never worse than the same requests one
 }
 
 }  // namespace baiying
+
+namespace baiying {
+
+TEST_CASE("dispatch: a flash request swaps a slow team of its own for a much nearer busy one") {
+  // p0 the flash unit, p3 the routine unit. T1 at p1: 10 minutes from p0 and from p3. T2 at p2:
+  // 120 minutes from p0 (and 140 from p3, through p0 and p1). Routine R1 at p3 takes T1; flash
+  // R2 at p0 gets free T2 (120 minutes), then takes T1 instead (10 minutes: saves 110 > 30),
+  // and T2, freed, goes to R1.
+  std::vector<ArcSpec> arcs;
+  Road(arcs, 1, 0, 10);
+  Road(arcs, 1, 3, 10);
+  Road(arcs, 2, 0, 120);
+  World w(MustBuild(Places(4), arcs), MakeRegistry({Medical("T1", "p1"), Medical("T2", "p2")}));
+  w.Do(0, Request("R1", PlaceId(3), MedicalX(1), Priority::kRoutine));
+  REQUIRE(w.Team("T1").request_id == "R1");
+  const std::vector<Event> events =
+      w.Do(1, Request("R2", PlaceId(0), MedicalX(1), Priority::kFlash));
+  CHECK(w.Team("T1").request_id == "R2");
+  CHECK(w.Team("T2").request_id == "R1");
+  bool preempted = false;
+  for (const Event& e : events) {
+    if (const auto* p = std::get_if<TeamPreempted>(&e)) {
+      preempted = p->team == "T1" && p->from_request == "R1" && p->to_request == "R2" &&
+                  p->saved == 110 * kMin;
+    }
+  }
+  CHECK(preempted);
+  CHECK(w.Req("R2").status == RequestStatus::kFilled);
+  CHECK(w.Req("R1").status == RequestStatus::kFilled);
+}
+
+TEST_CASE("dispatch: no swap when the busy team saves no more than the configured time") {
+  std::vector<ArcSpec> arcs;
+  Road(arcs, 1, 0, 10);
+  Road(arcs, 1, 3, 10);
+  Road(arcs, 2, 0, 40);  // T2 is 40 minutes away: T1 would save 30, not more than 30
+  World w(MustBuild(Places(4), arcs), MakeRegistry({Medical("T1", "p1"), Medical("T2", "p2")}));
+  w.Do(0, Request("R1", PlaceId(3), MedicalX(1), Priority::kRoutine));
+  const std::vector<Event> events =
+      w.Do(1, Request("R2", PlaceId(0), MedicalX(1), Priority::kFlash));
+  CHECK(w.Team("T1").request_id == "R1");
+  CHECK(w.Team("T2").request_id == "R2");
+  for (const Event& e : events)
+    CHECK_FALSE(std::holds_alternative<TeamPreempted>(e));
+}
+
+}  // namespace baiying
