@@ -1209,7 +1209,19 @@ class PropertyRun {
       s.lines.push_back({medical_first ? "medical" : "transport", Pick(1, 5)});
       if (both) s.lines.push_back({medical_first ? "transport" : "medical", Pick(1, 4)});
       if (Pick(0, 19) == 0) s.lines[0].quantity = 0;  // refused
-      return s;
+      if (Pick(0, 4) != 0) return s;
+      // A surge: this request and a few fresh ones, assigned jointly.
+      SubmitBatch batch{{s}};
+      for (std::uint32_t extra = Pick(1, 3); extra > 0; --extra) {
+        SubmitRequest more = s;
+        more.request_id = "R" + std::to_string(next_request_++);
+        ids_.push_back(more.request_id);
+        more.place = PlaceId(Pick(0, std::uint32_t(rc_.places.size()) - 1));
+        more.priority = static_cast<Priority>(Pick(0, 3));
+        more.lines[0].quantity = Pick(1, 4);
+        batch.requests.push_back(std::move(more));
+      }
+      return batch;
     }
     if (kind < 34) {
       const auto a = SomeAssignment();
