@@ -83,6 +83,14 @@ struct SetTeamOnDuty {
   bool on_duty = true;
 };
 
+// Registry staff suspended or reinstated a team (the store records it; the dispatcher hears it
+// here). A suspended team on its way is withdrawn; a reinstated one may fill what is short.
+struct SetTeamSuspended {
+  std::string team;
+  bool suspended = true;
+  std::string reason;
+};
+
 // The road between two adjacent places, both directions.
 struct CloseRoad {
   PlaceId from;
@@ -100,7 +108,7 @@ struct AdvanceTime {};
 
 using Command = std::variant<SubmitRequest, SubmitBatch, CancelRequest, AcknowledgeAssignment,
                              DeclineAssignment, ReportEnRoute, ReportOnScene, ReleaseTeam,
-                             SetTeamOnDuty, CloseRoad, ReopenRoad, AdvanceTime>;
+                             SetTeamOnDuty, SetTeamSuspended, CloseRoad, ReopenRoad, AdvanceTime>;
 
 struct TimedCommand {
   Instant at{};

@@ -78,6 +78,7 @@ struct Dispatcher::State {
   std::vector<std::uint32_t> committed;     // by PersonId: active assignments of their teams
   std::vector<std::uint32_t> place_county;  // by PlaceId: county adcode, 0 when unknown
   std::map<std::string, std::set<std::string>> declined;  // request id -> teams that declined
+  std::map<std::string, std::string> suspended;           // team code -> reason, over the registry
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<ClosureId>> road_closures;
 
   State(const RoadGraph& g, std::shared_ptr<const Registry> r, const DispatchOptions& o)
@@ -133,6 +134,9 @@ struct Dispatcher::State {
   std::string Obstacle(TeamId t, const RequestState& r, Scope scope) const {
     const TeamState& ts = teams[t.value()];
     if (ts.activity == TeamActivity::kOffDuty) return "off duty";
+    if (auto it = suspended.find(team(t).code); it != suspended.end()) {
+      return "team suspended: " + it->second;
+    }
     if (ts.activity != TeamActivity::kAvailable) return "busy with request " + ts.request_id;
     const Verdict v = registry->Judge(t, r.mode, now);
     if (!v.dispatchable()) return v.hindrances.front().detail;
@@ -310,7 +314,7 @@ struct Dispatcher::State {
       const RequestState& holder = requests.at(ts.request_id);
       if (holder.priority >= r.priority) continue;
       if (auto d = declined.find(r.id); d != declined.end() && d->second.contains(t.code)) continue;
-      if (MemberCommittedElsewhere(t.id)) continue;
+      if (MemberCommittedElsewhere(t.id) || suspended.contains(t.code)) continue;
       if (!registry->Judge(t.id, r.mode, now).dispatchable()) continue;
       if (t.max_work_elevation_m < graph->place(r.place).elevation_m) continue;
       targets.push_back({ts.location, ToTravel(t.mobilization_delay), t.id.value()});
@@ -743,6 +747,33 @@ struct Dispatcher::State {
     return events;
   }
 
+  Result<std::vector<Event>> Suspend(const SetTeamSuspended& c) {
+    Result<TeamId> t = TeamByCode(c.team);
+    if (!t.ok()) return t.status();
+    if (suspended.contains(c.team) == c.suspended) {
+      return Status::FailedPrecondition("team " + c.team + " is already " +
+                                        (c.suspended ? "suspended" : "not suspended"));
+    }
+    if (c.suspended && c.reason.empty()) {
+      return Status::InvalidArgument("suspending team " + c.team + " needs a reason");
+    }
+    std::vector<Event> events{TeamSuspensionChanged{c.team, c.suspended, c.reason}};
+    if (!c.suspended) {
+      suspended.erase(c.team);
+      RefillOpen(events);
+      return events;
+    }
+    suspended[c.team] = c.reason;
+    TeamState& ts = teams[t->value()];
+    if (OnTheWay(ts.activity)) {
+      RequestState& r = requests.at(ts.request_id);
+      Withdraw(r, c.team, events);
+      events.push_back(TeamReleased{c.team, ts.location});
+      FillRequest(r, events);
+    }
+    return events;
+  }
+
   // After closures change, the teams on their way get new ETAs; a team cut off is withdrawn.
   void RecomputeEtas(std::vector<Event>& events) {
     for (auto& [id, r] : requests) {
@@ -884,6 +915,7 @@ Result<std::vector<Event>> Dispatcher::Apply(const TimedCommand& command) {
         }
         if constexpr (std::is_same_v<C, ReleaseTeam>) return s.Release(c);
         if constexpr (std::is_same_v<C, SetTeamOnDuty>) return s.Duty(c);
+        if constexpr (std::is_same_v<C, SetTeamSuspended>) return s.Suspend(c);
         if constexpr (std::is_same_v<C, CloseRoad>) return s.Close(c);
         if constexpr (std::is_same_v<C, ReopenRoad>) return s.Reopen(c);
         if constexpr (std::is_same_v<C, AdvanceTime>) return std::vector<Event>{};

@@ -89,6 +89,9 @@ std::string Describe(const Event& event) {
           return "released " + e.team + " at " + Place(e.at);
         } else if constexpr (std::is_same_v<E, TeamDutyChanged>) {
           return std::string(e.on_duty ? "on duty " : "off duty ") + e.team;
+        } else if constexpr (std::is_same_v<E, TeamSuspensionChanged>) {
+          return std::string(e.suspended ? "suspended " : "reinstated ") + e.team +
+                 (e.reason.empty() ? "" : ": " + e.reason);
         } else if constexpr (std::is_same_v<E, RequestCancelled>) {
           return "cancelled " + e.request_id + ": " + e.reason;
         } else if constexpr (std::is_same_v<E, RequestExpired>) {

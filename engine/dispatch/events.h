@@ -90,6 +90,11 @@ struct TeamDutyChanged {
   std::string team;
   bool on_duty = true;
 };
+struct TeamSuspensionChanged {
+  std::string team;
+  bool suspended = true;
+  std::string reason;
+};
 struct RequestCancelled {
   std::string request_id;
   std::string reason;
@@ -124,8 +129,8 @@ struct TeamPreempted {
 
 using Event = std::variant<RequestAccepted, TeamAssigned, Shortfall, ScopeWidened, RequestFilled,
                            AssignmentAcknowledged, AssignmentDeclined, TeamEnRoute, TeamOnScene,
-                           TeamReleased, TeamDutyChanged, RequestCancelled, RequestExpired,
-                           RoadClosed, RoadReopened, EtaChanged, TeamPreempted>;
+                           TeamReleased, TeamDutyChanged, TeamSuspensionChanged, RequestCancelled,
+                           RequestExpired, RoadClosed, RoadReopened, EtaChanged, TeamPreempted>;
 
 // One line per event, deterministic: "assigned TM-LS-MED-001 to R1 medical x6 eta 1h02m ...".
 std::string Describe(const Event& event);

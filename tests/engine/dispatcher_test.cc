@@ -1254,7 +1254,8 @@ class PropertyRun {
       const std::uint32_t r = Pick(0, std::uint32_t(rc_.roads.size()) - 1);
       return ReopenRoad{PlaceId(rc_.roads[r].second), PlaceId(rc_.roads[r].first)};
     }
-    if (kind < 94) return SetTeamOnDuty{TeamCode(), Pick(0, 1) == 0};
+    if (kind < 92) return SetTeamOnDuty{TeamCode(), Pick(0, 1) == 0};
+    if (kind < 96) return SetTeamSuspended{TeamCode(), Pick(0, 1) == 0, "random"};
     return AdvanceTime{};
   }
 
@@ -1686,6 +1687,30 @@ TEST_CASE("dispatch: no swap when the busy team saves no more than the configure
   CHECK(w.Team("T2").request_id == "R2");
   for (const Event& e : events)
     CHECK_FALSE(std::holds_alternative<TeamPreempted>(e));
+}
+
+}  // namespace baiying
+
+namespace baiying {
+
+TEST_CASE(
+    "dispatch: a suspended team on its way is withdrawn; reinstated, it fills what is short") {
+  World w(Star({10, 20}), MakeRegistry({Medical("T1", "p1"), Medical("T2", "p2")}));
+  w.Do(0, Request("R1", PlaceId(0), MedicalX(2)));
+  REQUIRE(w.Req("R1").status == RequestStatus::kFilled);
+  CHECK_FALSE(w.Try(1, SetTeamSuspended{"T1", true, ""}).ok());  // a reason is required
+  const std::vector<Event> suspended = w.Do(1, SetTeamSuspended{"T1", true, "licence lapsed"});
+  CHECK(Describe(suspended.front()) == "suspended T1: licence lapsed");
+  CHECK(w.Team("T1").activity == TeamActivity::kAvailable);
+  CHECK(w.Req("R1").Missing() == 1);
+  CHECK_FALSE(w.Try(2, SetTeamSuspended{"T1", true, "again"}).ok());
+  // A new request does not get the suspended team, and says why it was passed over.
+  w.Do(2, Request("R2", PlaceId(0), MedicalX(1)));
+  CHECK(w.Req("R2").Missing() == 1);
+  w.Do(3, SetTeamSuspended{"T1", false, ""});
+  CHECK(w.Team("T1").request_id == "R1");  // older of two equal priorities first
+  CHECK(w.Req("R1").status == RequestStatus::kFilled);
+  CHECK(w.Req("R2").Missing() == 1);
 }
 
 }  // namespace baiying
