@@ -27,7 +27,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -45,6 +44,7 @@
 #include "adapters/loaders/network_loader.h"
 #include "adapters/loaders/network_spec.h"
 #include "adapters/store/registry_store.h"
+#include "bench/bench_data.h"
 #include "engine/core/ids.h"
 #include "engine/core/time.h"
 #include "engine/dispatch/commands.h"
@@ -52,10 +52,6 @@
 #include "engine/dispatch/events.h"
 #include "engine/registry/registry.h"
 #include "engine/roads/road_graph.h"
-
-#ifndef BAIYING_SOURCE_DIR
-#error "BAIYING_SOURCE_DIR must name the project's source directory (set by bench/CMakeLists.txt)"
-#endif
 
 namespace baiying::bench {
 namespace {
@@ -77,78 +73,13 @@ const Instant kReferenceDate = Instant(std::chrono::sys_days(std::chrono::year{2
 const Instant kFirstCommand = kReferenceDate + std::chrono::hours(1);
 constexpr Duration kDeadlineAfter = std::chrono::days(30);  // "far": never binding
 
-enum class NetworkKind { kNewYork, kXizang };
-
 bool check_failed = false;
 
-std::string_view ShortName(NetworkKind kind) {
-  return kind == NetworkKind::kNewYork ? "ny" : "xizang";
-}
+// What these benchmarks need of data/xizang: the network and the seed registry.
+constexpr std::array<std::string_view, 3> kXizangFiles = {"places.csv", "roads.csv",
+                                                          "registry/teams.csv"};
 
-std::filesystem::path SharedDir() {
-  if (const char* env = std::getenv("BAIYING_SHARED_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return std::filesystem::path(BAIYING_SOURCE_DIR) / ".." / "shared";
-}
-
-std::filesystem::path XizangDir() {
-  return std::filesystem::path(BAIYING_SOURCE_DIR) / "data" / "xizang";
-}
-
-std::filesystem::path NetworkPath(NetworkKind kind) {
-  if (kind == NetworkKind::kNewYork) return SharedDir() / "data" / "dimacs" / "USA-road-t.NY.gr.gz";
-  return XizangDir();
-}
-
-// Why the network cannot be loaded, or "" when it can be tried.
-std::string MissingDataMessage(NetworkKind kind) {
-  const std::filesystem::path path = NetworkPath(kind);
-  std::error_code ec;
-  if (kind == NetworkKind::kNewYork) {
-    if (std::filesystem::is_regular_file(path, ec)) return "";
-    return "DIMACS New York graph not found at " + path.string() +
-           " (set BAIYING_SHARED_DIR to the shared folder)";
-  }
-  if (std::filesystem::is_regular_file(path / "places.csv", ec) &&
-      std::filesystem::is_regular_file(path / "roads.csv", ec) &&
-      std::filesystem::is_regular_file(path / "registry" / "teams.csv", ec)) {
-    return "";
-  }
-  return "data/xizang not found: no places.csv, roads.csv and registry/teams.csv in " +
-         path.string();
-}
-
-// --- The Boost.Graph baseline's graph. ---
-
-struct ArcTime {
-  TravelTime time = 0;
-};
-using BoostGraph =
-    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, ArcTime,
-                                       boost::no_property, std::uint32_t, std::uint32_t>;
-
-enum class Orientation { kForward, kReversed };
-
-BoostGraph BuildBoostGraph(const RoadGraph& graph, Orientation orientation) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
-  std::vector<ArcTime> times;
-  edges.reserve(graph.arc_count());
-  times.reserve(graph.arc_count());
-  for (std::uint32_t a = 0; a < graph.arc_count(); ++a) {
-    const ArcId arc(a);
-    const std::uint32_t tail = graph.tail(arc).value();
-    const std::uint32_t head = graph.head(arc).value();
-    if (orientation == Orientation::kForward) {
-      edges.emplace_back(tail, head);
-    } else {
-      edges.emplace_back(head, tail);
-    }
-    times.push_back({graph.travel_time(arc)});
-  }
-  return BoostGraph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), times.begin(),
-                    graph.place_count());
-}
+// --- The Boost.Graph baseline. ---
 
 // The plain user's call: named parameters, a distance vector allocated per query.
 std::vector<TravelTime> BoostAllTimes(const BoostGraph& g, PlaceId source) {
@@ -161,10 +92,6 @@ std::vector<TravelTime> BoostAllTimes(const BoostGraph& g, PlaceId source) {
 }
 
 // --- Worlds: a network, a registry and the questions, loaded once. ---
-
-// RoadGraph's move constructor cannot be instantiated outside road_graph.cc, so the graph stays
-// inside the Result that built it (see road_query_bench.cc).
-using BuiltGraph = std::unique_ptr<Result<RoadGraph>>;
 
 struct Question {
   PlaceId place;
@@ -192,10 +119,6 @@ struct World {
   std::vector<Question> questions;
   std::string check;  // "" when the dispatcher's first answers agree with the baseline's
 };
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // The seed registry of data/xizang, imported into a temporary SQLite file and loaded, as the
 // program does.
@@ -505,21 +428,16 @@ std::string CheckAgainstBaseline(const World& w) {
 World LoadWorld(NetworkKind kind) {
   World w;
   w.kind = kind;
-  w.error = MissingDataMessage(kind);
+  w.error = MissingDataMessage(kind, kXizangFiles, "data/xizang");
   if (!w.error.empty()) return w;
   const auto start = std::chrono::steady_clock::now();
-  Result<loaders::NetworkSpec> spec = loaders::LoadNetworkSpec(NetworkPath(kind));
-  if (!spec.ok()) {
-    w.error = "loading " + NetworkPath(kind).string() + ": " + spec.status().ToString();
+  LoadedNetwork loaded = LoadAndBuild(kind, KeepSpec::kNo);
+  if (!loaded.error.empty()) {
+    w.error = std::move(loaded.error);
     return w;
   }
-  w.built = BuiltGraph(new Result<RoadGraph>(loaders::BuildGraph(std::move(spec).value())));
-  if (!w.built->ok()) {
-    w.error =
-        "building the " + std::string(ShortName(kind)) + " graph: " + w.built->status().ToString();
-    return w;
-  }
-  w.graph = &w.built->value();
+  w.built = std::move(loaded.built);
+  w.graph = loaded.graph;
   Result<std::shared_ptr<const Registry>> registry =
       kind == NetworkKind::kNewYork ? MakeNewYorkRegistry(*w.graph) : LoadSeedRegistry();
   if (!registry.ok()) {

@@ -17,8 +17,6 @@
 #include <boost/property_map/property_map.hpp>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -34,14 +32,11 @@
 
 #include "adapters/loaders/network_loader.h"
 #include "adapters/loaders/network_spec.h"
+#include "bench/bench_data.h"
 #include "engine/core/ids.h"
 #include "engine/core/time.h"
 #include "engine/roads/road_graph.h"
 #include "engine/roads/road_query.h"
-
-#ifndef BAIYING_SOURCE_DIR
-#error "BAIYING_SOURCE_DIR must name the project's source directory (set by bench/CMakeLists.txt)"
-#endif
 
 namespace baiying::bench {
 namespace {
@@ -55,81 +50,17 @@ constexpr std::size_t kQueryCount = 1000;   // destinations and pairs, cycled by
 constexpr std::size_t kCheckedQueries = 5;  // answers compared with Boost.Graph before timing
 constexpr std::size_t kCheckedFullSearches = 2;
 
-enum class NetworkKind { kNewYork, kXizang };
-
 // Set when an answer disagrees with Boost.Graph's: the program then exits with kCheckFailedExit
 // after the run, so that scripts notice as well as readers of the table.
 bool check_failed = false;
 constexpr int kCheckFailedExit = 2;
 
-std::string_view ShortName(NetworkKind kind) {
-  return kind == NetworkKind::kNewYork ? "ny" : "xizang";
-}
-
-std::filesystem::path SharedDir() {
-  if (const char* env = std::getenv("BAIYING_SHARED_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return std::filesystem::path(BAIYING_SOURCE_DIR) / ".." / "shared";
-}
-
-std::filesystem::path NetworkPath(NetworkKind kind) {
-  if (kind == NetworkKind::kNewYork) return SharedDir() / "data" / "dimacs" / "USA-road-t.NY.gr.gz";
-  return std::filesystem::path(BAIYING_SOURCE_DIR) / "data" / "xizang";
-}
-
-// Why the network cannot be loaded, or "" when it can be tried.
-std::string MissingDataMessage(NetworkKind kind) {
-  const std::filesystem::path path = NetworkPath(kind);
-  std::error_code ec;
-  if (kind == NetworkKind::kNewYork) {
-    if (std::filesystem::is_regular_file(path, ec)) return "";
-    return "DIMACS New York graph not found at " + path.string() +
-           " (set BAIYING_SHARED_DIR to the shared folder)";
-  }
-  if (std::filesystem::is_regular_file(path / "places.csv", ec) &&
-      std::filesystem::is_regular_file(path / "roads.csv", ec)) {
-    return "";
-  }
-  return "data/xizang network not found: no places.csv and roads.csv in " + path.string();
-}
+// What these benchmarks need of data/xizang: the network alone.
+constexpr std::array<std::string_view, 2> kXizangFiles = {"places.csv", "roads.csv"};
 
 // --- The Boost.Graph baseline. ---
 
-struct ArcTime {
-  TravelTime time = 0;
-};
-using BoostGraph =
-    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, ArcTime,
-                                       boost::no_property, std::uint32_t, std::uint32_t>;
 using BoostVertex = boost::graph_traits<BoostGraph>::vertex_descriptor;
-
-enum class Orientation {
-  kForward,   // arcs as they are: searches from a place
-  kReversed,  // every arc turned round: a search from a place gives times towards it
-};
-
-// Builds the CSR graph from the RoadGraph's arcs, as a user of Boost.Graph would: an edge list
-// and a weight per edge, unsorted.
-BoostGraph BuildBoostGraph(const RoadGraph& graph, Orientation orientation) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
-  std::vector<ArcTime> times;
-  edges.reserve(graph.arc_count());
-  times.reserve(graph.arc_count());
-  for (std::uint32_t a = 0; a < graph.arc_count(); ++a) {
-    const ArcId arc(a);
-    const std::uint32_t tail = graph.tail(arc).value();
-    const std::uint32_t head = graph.head(arc).value();
-    if (orientation == Orientation::kForward) {
-      edges.emplace_back(tail, head);
-    } else {
-      edges.emplace_back(head, tail);
-    }
-    times.push_back({graph.travel_time(arc)});
-  }
-  return BoostGraph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), times.begin(),
-                    graph.place_count());
-}
 
 // An estimate of the Boost graph's own arrays: row starts, targets and one weight per edge.
 std::size_t BoostGraphBytes(const BoostGraph& g) {
@@ -287,19 +218,6 @@ class BoostSearch {
 
 // --- Networks and workloads, loaded once and shared by the benchmarks. ---
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// RoadGraph's move constructor cannot be instantiated outside road_graph.cc (it is defaulted
-// in the header next to a unique_ptr to an incomplete type), so graphs stay inside the Result
-// that built them, constructed in place on the heap.
-using BuiltGraph = std::unique_ptr<Result<RoadGraph>>;
-
-BuiltGraph BuildInPlace(loaders::NetworkSpec spec) {
-  return BuiltGraph(new Result<RoadGraph>(loaders::BuildGraph(std::move(spec))));
-}
-
 struct Network {
   NetworkKind kind = NetworkKind::kNewYork;
   std::string error;  // non-empty: every benchmark on this network is skipped with it
@@ -315,24 +233,17 @@ struct Network {
 Network LoadNetwork(NetworkKind kind) {
   Network network;
   network.kind = kind;
-  network.error = MissingDataMessage(kind);
+  network.error = MissingDataMessage(kind, kXizangFiles, "data/xizang network");
   if (!network.error.empty()) return network;
 
-  const auto start = std::chrono::steady_clock::now();
-  Result<loaders::NetworkSpec> spec = loaders::LoadNetworkSpec(NetworkPath(kind));
-  if (!spec.ok()) {
-    network.error = "loading " + NetworkPath(kind).string() + ": " + spec.status().ToString();
+  LoadedNetwork loaded = LoadAndBuild(kind, KeepSpec::kYes);
+  if (!loaded.error.empty()) {
+    network.error = std::move(loaded.error);
     return network;
   }
-  network.spec = std::move(spec).value();
-  const double load_seconds = SecondsSince(start);
-  network.built = BuildInPlace(*network.spec);
-  if (!network.built->ok()) {
-    network.error = "building the " + std::string(ShortName(kind)) +
-                    " graph: " + network.built->status().ToString();
-    return network;
-  }
-  network.graph = &network.built->value();
+  network.spec = std::move(loaded.spec);
+  network.built = std::move(loaded.built);
+  network.graph = loaded.graph;
   if (network.graph->place_count() == 0) {
     network.error = "the " + std::string(ShortName(kind)) + " network has no places";
     return network;
@@ -340,8 +251,8 @@ Network LoadNetwork(NetworkKind kind) {
   network.forward.emplace(BuildBoostGraph(*network.graph, Orientation::kForward));
   network.reversed.emplace(BuildBoostGraph(*network.graph, Orientation::kReversed));
   std::cerr << "road_query_bench: " << ShortName(kind) << ": " << network.graph->place_count()
-            << " places, " << network.graph->arc_count() << " arcs, loaded in " << load_seconds
-            << " s\n";
+            << " places, " << network.graph->arc_count() << " arcs, loaded in "
+            << loaded.load_seconds << " s\n";
   return network;
 }
 

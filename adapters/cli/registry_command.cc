@@ -4,8 +4,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <sstream>
+#include <string_view>
+#include <type_traits>
 
 #include "adapters/cli/route_command.h"
 #include "adapters/loaders/closures_csv.h"
@@ -159,6 +162,27 @@ Result<ModeSet> ModesFlag(const std::string& text) {
   return *modes;
 }
 
+// The value of an enum flag parsed by `parse` (ParseTier, ParseMode, ...), or InvalidArgument
+// "--tier: unknown tier 'x'": the flag's name without its leading "--" names what is unknown.
+template <typename Parse>
+auto EnumFlag(Parse parse, std::string_view flag, const std::string& text)
+    -> Result<typename std::invoke_result_t<Parse, std::string_view>::value_type> {
+  if (auto value = parse(text)) return *value;
+  return Status::InvalidArgument(std::string(flag) + ": unknown " + std::string(flag.substr(2)) +
+                                 " '" + text + "'");
+}
+
+// An optional enum flag: nullopt when it is not given, else as EnumFlag.
+template <typename Parse>
+auto OptionalEnumFlag(Parse parse, std::string_view flag, const std::optional<std::string>& text)
+    -> Result<std::invoke_result_t<Parse, std::string_view>> {
+  using Value = std::invoke_result_t<Parse, std::string_view>;
+  if (!text) return Value();
+  auto value = EnumFlag(parse, flag, *text);
+  if (!value.ok()) return value.status();
+  return Value(*value);
+}
+
 int Fail(std::ostream& err, const Status& s, int code = kExitUsage) {
   err << "baiying registry: " << s.message() << "\n";
   return code;
@@ -221,10 +245,10 @@ int Import(store::RegistryStore& store, const RegistryFlags& flags, Network& net
 int EnrollOrganisation(store::RegistryStore& store, RegistryFlags& flags, std::ostream& out,
                        std::ostream& err) {
   Organisation& o = flags.organisation;
-  std::optional<OrganisationKind> kind = ParseOrganisationKind(flags.kind);
-  if (!kind) return Fail(err, Status::InvalidArgument("--kind: unknown kind '" + flags.kind + "'"));
-  std::optional<Tier> tier = ParseTier(flags.tier);
-  if (!tier) return Fail(err, Status::InvalidArgument("--tier: unknown tier '" + flags.tier + "'"));
+  Result<OrganisationKind> kind = EnumFlag(ParseOrganisationKind, "--kind", flags.kind);
+  if (!kind.ok()) return Fail(err, kind.status());
+  Result<Tier> tier = EnumFlag(ParseTier, "--tier", flags.tier);
+  if (!tier.ok()) return Fail(err, tier.status());
   Result<ModeSet> modes = ModesFlag(flags.modes);
   if (!modes.ok()) return Fail(err, modes.status());
   o.kind = *kind;
@@ -424,33 +448,22 @@ int Show(const Registry& r, const RegistryFlags& flags, std::ostream& out, std::
 
 int List(const Registry& r, const RegistryFlags& flags, Network& network, std::ostream& out,
          std::ostream& err) {
-  std::optional<Tier> tier;
-  if (flags.filter_tier) {
-    tier = ParseTier(*flags.filter_tier);
-    if (!tier)
-      return Fail(err,
-                  Status::InvalidArgument("--tier: unknown tier '" + *flags.filter_tier + "'"));
-  }
-  std::optional<Mode> mode;
-  if (flags.filter_mode) {
-    mode = ParseMode(*flags.filter_mode);
-    if (!mode)
-      return Fail(err,
-                  Status::InvalidArgument("--mode: unknown mode '" + *flags.filter_mode + "'"));
-  }
+  Result<std::optional<Tier>> tier_flag = OptionalEnumFlag(ParseTier, "--tier", flags.filter_tier);
+  if (!tier_flag.ok()) return Fail(err, tier_flag.status());
+  const std::optional<Tier> tier = *tier_flag;
+  Result<std::optional<Mode>> mode_flag = OptionalEnumFlag(ParseMode, "--mode", flags.filter_mode);
+  if (!mode_flag.ok()) return Fail(err, mode_flag.status());
+  const std::optional<Mode> mode = *mode_flag;
   std::optional<SpecialtyId> specialty;
   if (flags.filter_specialty) {
     Result<SpecialtyId> s = r.FindSpecialty(*flags.filter_specialty);
     if (!s.ok()) return Fail(err, s.status().WithPrefix("--specialty"));
     specialty = *s;
   }
-  std::optional<RegistryStatus> status;
-  if (flags.filter_status) {
-    status = ParseRegistryStatus(*flags.filter_status);
-    if (!status)
-      return Fail(
-          err, Status::InvalidArgument("--status: unknown status '" + *flags.filter_status + "'"));
-  }
+  Result<std::optional<RegistryStatus>> status_flag =
+      OptionalEnumFlag(ParseRegistryStatus, "--status", flags.filter_status);
+  if (!status_flag.ok()) return Fail(err, status_flag.status());
+  const std::optional<RegistryStatus> status = *status_flag;
   if (Status s = network.Load(flags.network); !s.ok()) return Fail(err, s, kExitDataError);
   std::optional<std::uint32_t> area;
   if (flags.filter_area) {
@@ -500,9 +513,8 @@ int List(const Registry& r, const RegistryFlags& flags, Network& network, std::o
 int Publish(const Registry& r, const RegistryFlags& flags, Network& network, std::ostream& out,
             std::ostream& err) {
   if (!flags.filter_tier) return Fail(err, Status::InvalidArgument("publish needs --tier"));
-  std::optional<Tier> tier = ParseTier(*flags.filter_tier);
-  if (!tier)
-    return Fail(err, Status::InvalidArgument("--tier: unknown tier '" + *flags.filter_tier + "'"));
+  Result<Tier> tier = EnumFlag(ParseTier, "--tier", *flags.filter_tier);
+  if (!tier.ok()) return Fail(err, tier.status());
   if (flags.format != "csv" && flags.format != "json") {
     return Fail(err, Status::InvalidArgument("--format: expected csv or json"));
   }
