@@ -39,6 +39,10 @@ namespace {
 namespace fs = std::filesystem;
 using ::baiying::testing::MakeRegistry;
 using ::baiying::testing::Minutes;
+using ::baiying::testing::Places;
+using ::baiying::testing::RandomTeam;
+using ::baiying::testing::Road;
+using ::baiying::testing::Snapshot;
 using ::baiying::testing::TeamSpec;
 using ::baiying::testing::TempDir;
 
@@ -602,46 +606,6 @@ TEST_CASE("journal: Unavailable when the journal cannot be written, and nothing 
 // Recovery
 // ====================================================================================
 
-// Places p0..p(n-1), 0.1 degree of longitude apart, all in one county.
-std::vector<PlaceSpec> Places(std::uint32_t n) {
-  std::vector<PlaceSpec> places = testing::NumberedPlaces(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    places[i].lat = 29.0;
-    places[i].lon = 91.0 + 0.1 * i;
-    places[i].adcode = 540101;
-  }
-  return places;
-}
-
-// The state a dispatcher shows, as text: equal texts, equal states.
-std::string Snapshot(const Dispatcher& d, const std::vector<std::string>& request_ids) {
-  std::string s = "now " + std::to_string(d.now().time_since_epoch().count()) + "\n";
-  for (const Team& t : d.registry().teams()) {
-    const TeamState& ts = d.team_state(t.id);
-    s += t.code + " " + std::string(ToString(ts.activity)) + " at " +
-         std::to_string(ts.location.value()) + " for '" + ts.request_id + "'\n";
-  }
-  for (const std::string& id : request_ids) {
-    const RequestState* r = d.FindRequest(id);
-    if (r == nullptr) continue;
-    s += id + " " + std::string(ToString(r->status)) + " order " + std::to_string(r->order);
-    for (const LineState& l : r->lines) {
-      s += " [" + l.specialty_code + " " + std::to_string(l.filled) + "/" +
-           std::to_string(l.quantity) + " " + std::string(ToString(l.scope)) + "]";
-    }
-    for (const Assignment& a : r->assignments) {
-      s += " {" + a.team + " l" + std::to_string(a.line) + " x" + std::to_string(a.units) +
-           " eta " + std::to_string(a.eta) + " " + std::string(ToString(a.activity)) + "}";
-    }
-    s += "\n";
-  }
-  s += "open";
-  for (const RequestState* r : d.OpenRequests())
-    s += " " + r->id;
-  s += "\nclosures " + std::to_string(d.closures().Current().size()) + "\n";
-  return s;
-}
-
 std::string Describe(const std::vector<Event>& events) {
   std::string out;
   for (const Event& e : events)
@@ -658,28 +622,17 @@ class RecoveryRun {
     std::vector<ArcSpec> arcs;
     for (std::uint32_t i = 1; i < n; ++i) {
       const std::uint32_t j = Pick(0, i - 1);
-      const TravelTime time = Pick(1, 60) * 60'000;
-      arcs.push_back(testing::FixedArc(i, j, time));
-      arcs.push_back(testing::FixedArc(j, i, time));
+      Road(arcs, i, j, Pick(1, 60));
       roads_.push_back({i, j});
     }
     graph_ = std::make_unique<RoadGraph>(testing::MustBuild(std::move(places), arcs));
     std::vector<TeamSpec> teams;
-    for (std::uint32_t i = 0, count = Pick(2, 8); i < count; ++i) {
-      TeamSpec t;
-      t.code = "T" + std::to_string(i);
-      t.home = "p" + std::to_string(Pick(0, n - 1));
-      t.specialty = Pick(0, 2) == 0 ? "transport" : "medical";
-      t.capacity = Pick(1, 3);
-      t.delay_minutes = Pick(0, 30);
-      teams.push_back(t);
-    }
+    for (std::uint32_t i = 0, count = Pick(2, 8); i < count; ++i)
+      teams.push_back(RandomTeam(rng_, i, n));
     registry_ = MakeRegistry(teams);
   }
 
-  std::uint32_t Pick(std::uint32_t lo, std::uint32_t hi) {
-    return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng_);
-  }
+  std::uint32_t Pick(std::uint32_t lo, std::uint32_t hi) { return testing::Pick(rng_, lo, hi); }
 
   std::string TeamCode() { return "T" + std::to_string(Pick(0, 9)); }  // some unknown
 

@@ -17,6 +17,7 @@
 #include "adapters/proto/codec.h"
 #include "engine/dispatch/events.h"
 #include "engine/roads/road_graph.h"
+#include "tests/support/codec_graph.h"
 
 namespace baiying {
 namespace {
@@ -28,27 +29,7 @@ const Instant kLater{Duration(kNowMs + 3'600'000)};
 // 拉萨 - 日喀则 - 定日县 - J3, 10 km apart along G318.
 const RoadGraph& Graph() {
   static const RoadGraph graph = [] {
-    std::vector<PlaceSpec> places(4);
-    const char* names[] = {"拉萨", "日喀则", "定日县", "J3"};
-    for (std::uint32_t i = 0; i < 4; ++i) {
-      places[i].name = names[i];
-      places[i].lat = 29.0 + 0.1 * i;
-      places[i].lon = 91.0 - 1.0 * i;
-      places[i].adcode = 540102;
-    }
-    places[2].pinyin = "Dingri";
-    std::vector<ArcSpec> arcs;
-    for (std::uint32_t i = 0; i + 1 < 4; ++i) {
-      ArcSpec a;
-      a.from = PlaceId(i);
-      a.to = PlaceId(i + 1);
-      a.length_m = 10'000;
-      a.road_ref = "G318";
-      arcs.push_back(a);
-      std::swap(a.from, a.to);
-      arcs.push_back(a);
-    }
-    Result<RoadGraph> built = RoadGraph::Build(std::move(places), arcs);
+    Result<RoadGraph> built = testing::BuildCodecGraph();
     REQUIRE(built.ok());
     return std::move(*built);
   }();

@@ -40,7 +40,11 @@ using testing::Matrix;
 using testing::Minutes;
 using testing::MustBuild;
 using testing::NumberedPlaces;
+using testing::Places;
+using testing::RandomTeam;
 using testing::Request;
+using testing::Road;
+using testing::Snapshot;
 using testing::Tally;
 using testing::TeamSpec;
 
@@ -48,25 +52,6 @@ constexpr TravelTime kMin = 60'000;
 constexpr std::uint32_t kCountyA = 540101, kCountyB = 540102, kOtherPrefecture = 540201;
 
 // --- Building small worlds ---
-
-// A two-way road of `minutes` between places a and b.
-void Road(std::vector<ArcSpec>& arcs, std::uint32_t a, std::uint32_t b, std::uint32_t minutes,
-          const std::string& ref = "") {
-  arcs.push_back(testing::FixedArc(a, b, minutes * kMin, ref));
-  arcs.push_back(testing::FixedArc(b, a, minutes * kMin, ref));
-}
-
-// Places p0..p(n-1), at latitude 29, 0.1 degree of longitude apart (about 9.7 km), at sea
-// level, all in county 540101 unless changed.
-std::vector<PlaceSpec> Places(std::uint32_t n) {
-  std::vector<PlaceSpec> places = NumberedPlaces(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    places[i].lat = 29.0;
-    places[i].lon = 91.0 + 0.1 * i;
-    places[i].adcode = kCountyA;
-  }
-  return places;
-}
 
 // A star around p0: p_i joined to p0 by a road of minutes[i - 1].
 RoadGraph Star(const std::vector<std::uint32_t>& minutes, std::vector<PlaceSpec> places = {}) {
@@ -991,9 +976,7 @@ struct RandomCase {
 };
 
 RandomCase MakeRandomCase(std::mt19937& rng) {
-  auto pick = [&rng](std::uint32_t lo, std::uint32_t hi) {
-    return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng);
-  };
+  auto pick = [&rng](std::uint32_t lo, std::uint32_t hi) { return testing::Pick(rng, lo, hi); };
   RandomCase c;
   const std::uint32_t n = pick(3, 9);
   c.places = NumberedPlaces(n);
@@ -1024,12 +1007,7 @@ RandomCase MakeRandomCase(std::mt19937& rng) {
 
   const std::uint32_t team_count = pick(2, 10);
   for (std::uint32_t i = 0; i < team_count; ++i) {
-    TeamSpec t;
-    t.code = "T" + std::to_string(i);
-    t.home = "p" + std::to_string(pick(0, n - 1));
-    t.specialty = pick(0, 2) == 0 ? "transport" : "medical";
-    t.capacity = pick(1, 3);
-    t.delay_minutes = pick(0, 30);
+    TeamSpec t = RandomTeam(rng, i, n);
     t.max_elevation_m = pick(0, 4) == 0 ? 4500 : 6000;
     t.vetted = pick(0, 7) != 0;
     if (pick(0, 5) == 0) t.modes = {Mode::kPeacetime, Mode::kEmergency};
@@ -1047,33 +1025,6 @@ RandomCase MakeRandomCase(std::mt19937& rng) {
     c.people.push_back(teams);
   }
   return c;
-}
-
-// The whole visible state, as text: equal texts, equal states.
-std::string Snapshot(const Dispatcher& d, const std::vector<std::string>& request_ids) {
-  std::string s = "now " + std::to_string(d.now().time_since_epoch().count()) + "\n";
-  for (const Team& t : d.registry().teams()) {
-    const TeamState& ts = d.team_state(t.id);
-    s += t.code + " " + std::string(ToString(ts.activity)) + " at " +
-         std::to_string(ts.location.value()) + " for '" + ts.request_id + "'\n";
-  }
-  for (const std::string& id : request_ids) {
-    const RequestState* r = d.FindRequest(id);
-    if (r == nullptr) continue;
-    s += id + " " + std::string(ToString(r->status)) + " place " +
-         std::to_string(r->place.value()) + " order " + std::to_string(r->order);
-    for (const LineState& l : r->lines) {
-      s += " [" + l.specialty_code + " " + std::to_string(l.filled) + "/" +
-           std::to_string(l.quantity) + " " + std::string(ToString(l.scope)) + "]";
-    }
-    for (const Assignment& a : r->assignments) {
-      s += " {" + a.team + " l" + std::to_string(a.line) + " x" + std::to_string(a.units) +
-           " eta " + std::to_string(a.eta) + " " + std::string(ToString(a.activity)) + "}";
-    }
-    s += "\n";
-  }
-  s += "closures " + std::to_string(d.closures().Current().size()) + "\n";
-  return s;
 }
 
 // What the events say about the assignments: kept beside the dispatcher and compared with it.
@@ -1159,9 +1110,7 @@ class PropertyRun {
   }
 
  private:
-  std::uint32_t Pick(std::uint32_t lo, std::uint32_t hi) {
-    return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng_);
-  }
+  std::uint32_t Pick(std::uint32_t lo, std::uint32_t hi) { return testing::Pick(rng_, lo, hi); }
 
   std::string Where() const {
     return "seed " + std::to_string(seed_) + " step " + std::to_string(step_) + ": ";
