@@ -8,10 +8,12 @@
 #include <chrono>
 #include <iostream>
 
+#include "adapters/cli/client_command.h"
 #include "adapters/cli/data_command.h"
 #include "adapters/cli/match_command.h"
 #include "adapters/cli/registry_cli.h"
 #include "adapters/cli/route_command.h"
+#include "adapters/cli/serve_command.h"
 #include "adapters/loaders/closures_csv.h"
 
 namespace {
@@ -106,6 +108,49 @@ int main(int argc, char** argv) {
   std::string registry_at;
   CLI::App* registry_cmd = cli::AddRegistryCommands(app, registry, registry_at);
 
+  // --- serve ---
+  cli::ServeFlags serve;
+  std::string serve_log_level = "info";
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "the dispatch server: network, registry and a journal that survives restarts");
+  serve_cmd->add_option("--address", serve.address, "address to listen on (127.0.0.1)");
+  serve_cmd->add_option("--port", serve.port, "TCP port (7878; 0: any free port)");
+  serve_cmd->add_option("--network", serve.network, "road network (default data/xizang)");
+  serve_cmd->add_option("--db", serve.db, "registry database (default ./baiying.db)")
+      ->each([&serve](const std::string&) { serve.db_given = true; });
+  serve_cmd->add_option("--journal", serve.journal,
+                        "journal database (./baiying-journal.db), replayed at start");
+  serve_cmd->add_option("--threads", serve.io_threads, "I/O threads (2)")->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--log-level", serve_log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  // --- submit, status, demand: clients of serve ---
+  cli::ClientFlags client;
+  auto add_client_flags = [&client](CLI::App* command) {
+    command->add_option("--server", client.server, "HOST:PORT of baiying serve (127.0.0.1:7878)");
+    command->add_option("--timeout", client.timeout_seconds, "seconds to wait for the server (10)");
+    command->add_flag("--json", client.json, "print the server's reply as JSON");
+  };
+  cli::SubmitFlags submit;
+  CLI::App* submit_cmd = app.add_subcommand("submit", "submit an urgent request to the server");
+  submit_cmd->add_option("--at", submit.at, "the unit's place: a name (定日) or lat,lon")
+      ->required();
+  submit_cmd->add_option("--need", submit.need, "specialty:quantity,... (medical:2,transport:1)")
+      ->required();
+  submit_cmd->add_option("--priority", submit.priority, "routine, urgent, critical or flash");
+  submit_cmd->add_option("--mode", submit.mode, "peacetime, emergency or wartime");
+  submit_cmd->add_option("--deadline-hours", submit.deadline_hours, "help needed within (6)");
+  submit_cmd->add_option("--id", submit.id, "request id (default: generated from the clock)");
+  submit_cmd->add_option("--unit", submit.unit, "the requesting unit");
+  add_client_flags(submit_cmd);
+  std::string status_id;
+  CLI::App* status_cmd = app.add_subcommand("status", "a request's state on the server");
+  status_cmd->add_option("id", status_id, "request id")->required();
+  add_client_flags(status_cmd);
+  CLI::App* demand_cmd =
+      app.add_subcommand("demand", "the open demand list: unfilled lines of open requests");
+  add_client_flags(demand_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -150,5 +195,16 @@ int main(int argc, char** argv) {
     registry.now = *now;
     return cli::RunRegistry(std::move(registry), std::cout, std::cerr);
   }
+  if (*serve_cmd) {
+    spdlog::set_level(spdlog::level::from_str(serve_log_level));
+    return cli::RunServe(serve, std::cout, std::cerr);
+  }
+  if (*submit_cmd) {
+    submit.now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return cli::RunSubmit(client, submit, std::cout, std::cerr);
+  }
+  if (*status_cmd) return cli::RunStatus(client, status_id, std::cout, std::cerr);
+  if (*demand_cmd) return cli::RunDemand(client, std::cout, std::cerr);
   return cli::kExitUsage;
 }

@@ -1,0 +1,65 @@
+#include "adapters/cli/serve_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <ostream>
+
+#include "adapters/cli/registry_command.h"
+#include "adapters/cli/route_command.h"
+#include "adapters/loaders/network_loader.h"
+#include "adapters/net/server.h"
+#include "adapters/store/registry_store.h"
+
+namespace baiying::cli {
+namespace {
+
+int Fail(std::ostream& err, const std::string& message) {
+  err << "baiying serve: " << message << "\n";
+  return kExitDataError;
+}
+
+}  // namespace
+
+int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
+  const std::filesystem::path network_path =
+      flags.network.empty() ? DefaultNetworkPath() : flags.network;
+  Result<loaders::NetworkSpec> spec = loaders::LoadNetworkSpec(network_path);
+  if (!spec.ok()) return Fail(err, spec.status().message());
+  Result<RoadGraph> graph = loaders::BuildGraph(std::move(*spec));
+  if (!graph.ok()) return Fail(err, graph.status().message());
+
+  RegistryFlags registry_flags;
+  registry_flags.action = RegistryAction::kList;
+  if (flags.db_given) {
+    registry_flags.db = flags.db;
+    registry_flags.db_given = true;
+  }
+  registry_flags.network = network_path;
+  registry_flags.now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  Result<store::RegistryStore> store = OpenRegistryStore(registry_flags, err);
+  if (!store.ok()) return Fail(err, store.status().message());
+  Result<Registry> registry = store->Load();
+  if (!registry.ok()) return Fail(err, registry.status().message());
+
+  net::ServerOptions options;
+  options.address = flags.address;
+  options.port = flags.port;
+  options.io_threads = flags.io_threads;
+  net::ServerWorld world;
+  world.graph = &*graph;
+  world.registry = std::make_shared<const Registry>(std::move(registry).value());
+  world.journal_path = flags.journal;
+  Result<std::unique_ptr<net::Server>> server = net::Server::Start(options, world);
+  if (!server.ok()) return Fail(err, server.status().message());
+  out << "baiying serve: listening on " << flags.address << ":" << (*server)->port() << " (journal "
+      << flags.journal.string() << ", " << (*server)->recovered_applied()
+      << " commands recovered); SIGINT or SIGTERM stops\n"
+      << std::flush;
+  spdlog::info("listening on {}:{}", flags.address, (*server)->port());
+  (*server)->Run();
+  out << "baiying serve: stopped\n";
+  return kExitOk;
+}
+
+}  // namespace baiying::cli

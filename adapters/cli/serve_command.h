@@ -1,0 +1,26 @@
+#pragma once
+// `baiying serve`: the dispatch server (adapters/net/server.h) on a road network and the
+// registry, journaling every command to a local database file and recovering from it at start.
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+
+namespace baiying::cli {
+
+struct ServeFlags {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 7878;
+  std::filesystem::path network;  // default data/xizang
+  std::filesystem::path db;       // registry database (default as for `registry`)
+  bool db_given = false;
+  std::filesystem::path journal = "baiying-journal.db";
+  std::size_t io_threads = 2;
+};
+
+// Serves until SIGINT or SIGTERM. Returns an ExitCode (route_command.h): kExitDataError when
+// the network, the registry or the journal cannot be loaded or the address cannot be bound.
+int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err);
+
+}  // namespace baiying::cli

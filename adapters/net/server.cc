@@ -1,0 +1,486 @@
+#include "adapters/net/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "adapters/net/frame.h"
+#include "adapters/proto/codec.h"
+#include "adapters/store/command_codec.h"
+#include "adapters/store/journal.h"
+#include "adapters/store/recovery.h"
+
+namespace baiying::net {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+// One decoded request waiting for the dispatch strand. `done` is called on the strand.
+struct WorkItem {
+  std::uint64_t correlation_id = 0;
+  std::variant<TimedCommand, Query> body;
+  bool explicit_time = false;  // an AdvanceTime to a given instant keeps its instant
+  SteadyClock::time_point received;
+  std::function<void(v1::Reply)> done;
+};
+
+// A connection's socket and the watchdog that closes it when its deadline passes. Used only
+// from the connection's own strand (the socket's executor).
+struct Connection {
+  explicit Connection(tcp::socket s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+  tcp::socket socket;
+  asio::steady_timer watchdog;
+  SteadyClock::time_point deadline = SteadyClock::time_point::max();
+
+  // A deadline earlier than the one the watchdog waits for wakes it to wait again.
+  void SetDeadline(SteadyClock::time_point when) {
+    deadline = when;
+    if (when < watchdog.expiry()) watchdog.cancel();
+  }
+};
+
+// The frame of a reply.
+std::string ReplyFrame(const v1::Reply& reply) {
+  std::string payload;
+  reply.SerializeToString(&payload);
+  return EncodeFrame(payload);
+}
+
+}  // namespace
+
+Status ServerOptions::Validate() const {
+  if (address.empty()) return Status::InvalidArgument("address: must not be empty");
+  if (max_frame_bytes == 0 || max_frame_bytes > 0xFFFFFFFFu) {
+    return Status::InvalidArgument("max_frame_bytes: must be 1 .. 4294967295");
+  }
+  if (max_connections == 0) return Status::InvalidArgument("max_connections: must be positive");
+  if (idle_timeout <= Duration::zero()) {
+    return Status::InvalidArgument("idle_timeout: must be positive");
+  }
+  if (read_timeout <= Duration::zero()) {
+    return Status::InvalidArgument("read_timeout: must be positive");
+  }
+  if (io_threads == 0 || io_threads > 64) {
+    return Status::InvalidArgument("io_threads: must be 1 .. 64");
+  }
+  return Status::Ok();
+}
+
+struct Server::Impl {
+  Impl(const ServerOptions& o, const ServerWorld& w, store::Journal j, Dispatcher d)
+      : options(o), graph(*w.graph), journal(std::move(j)), dispatcher(std::move(d)) {}
+
+  // --- Immutable after Start ---
+  ServerOptions options;
+  const RoadGraph& graph;
+  CodecLimits limits;
+  std::uint16_t port = 0;
+  store::RecoveryReport recovery;
+
+  asio::io_context io;
+  // The acceptor, the signal set and stopping run on a strand of their own: with two threads,
+  // Stop() must not close the acceptor while an accept is being started.
+  asio::strand<asio::io_context::executor_type> control_strand{asio::make_strand(io)};
+  tcp::acceptor acceptor{control_strand};
+  asio::signal_set signals{control_strand};
+  asio::strand<asio::io_context::executor_type> dispatch_strand{asio::make_strand(io)};
+
+  // --- Owned by dispatch_strand ---
+  store::Journal journal;
+  Dispatcher dispatcher;
+
+  // --- Shared between threads ---
+  std::mutex queue_mutex;
+  std::vector<WorkItem> queue;  // waiting for the next commit
+  bool drain_posted = false;
+  std::mutex connections_mutex;
+  std::map<std::uint64_t, std::weak_ptr<Connection>> connections;
+  std::uint64_t next_connection = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> journaled{0};
+  std::atomic<std::uint64_t> commits{0};
+
+  Instant Now() const {
+    if (options.clock) return options.clock();
+    return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+  }
+
+  // --- Accepting ---
+
+  awaitable<void> Listen() {
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io),
+                                                          asio::redirect_error(use_awaitable, ec));
+      if (stopping || !acceptor.is_open()) co_return;
+      if (ec) {
+        // Out of descriptors, most likely: wait a little rather than spin.
+        spdlog::warn("accept: {}", ec.message());
+        asio::steady_timer pause(control_strand, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      auto connection = std::make_shared<Connection>(std::move(socket));
+      std::uint64_t id = 0;
+      bool refused = false;
+      {
+        std::lock_guard lock(connections_mutex);
+        refused = connections.size() >= options.max_connections;
+        if (!refused) {
+          id = next_connection++;
+          connections.emplace(id, connection);
+        }
+      }
+      const auto executor = connection->socket.get_executor();
+      if (refused) {
+        asio::co_spawn(executor, Refuse(connection), asio::detached);
+        continue;
+      }
+      asio::co_spawn(executor, Watchdog(connection), asio::detached);
+      asio::co_spawn(executor, Session(connection, id), asio::detached);
+    }
+  }
+
+  awaitable<void> Refuse(std::shared_ptr<Connection> c) {
+    c->SetDeadline(SteadyClock::now() + options.read_timeout);
+    asio::co_spawn(c->socket.get_executor(), Watchdog(c), asio::detached);
+    co_await Write(*c, ErrorReply(0, v1::RESOURCE_EXHAUSTED,
+                                  "too many connections (limit " +
+                                      std::to_string(options.max_connections) + ")"));
+    Close(*c);
+  }
+
+  // --- One connection ---
+
+  static void Close(Connection& c) {
+    boost::system::error_code ignored;
+    c.socket.shutdown(tcp::socket::shutdown_both, ignored);
+    c.socket.close(ignored);
+    c.watchdog.cancel();
+  }
+
+  // Closes the socket when its deadline passes; every read and write sets the deadline.
+  static awaitable<void> Watchdog(std::shared_ptr<Connection> c) {
+    while (c->socket.is_open()) {
+      boost::system::error_code ec;
+      c->watchdog.expires_at(c->deadline);
+      co_await c->watchdog.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (SteadyClock::now() >= c->deadline) {
+        spdlog::debug("connection timed out");
+        Close(*c);
+        co_return;
+      }
+    }
+  }
+
+  awaitable<bool> Write(Connection& c, const v1::Reply& reply) {
+    const std::string frame = ReplyFrame(reply);
+    c.SetDeadline(SteadyClock::now() + options.read_timeout);
+    boost::system::error_code ec;
+    co_await asio::async_write(c.socket, asio::buffer(frame),
+                               asio::redirect_error(use_awaitable, ec));
+    co_return !ec;
+  }
+
+  awaitable<void> Session(std::shared_ptr<Connection> c, std::uint64_t id) {
+    FrameParser parser(options.max_frame_bytes);
+    std::array<char, 16 * 1024> buffer{};
+    std::string payload, error;
+    bool open = true;
+    while (open) {
+      const FrameParser::Outcome outcome = parser.Next(&payload, &error);
+      if (outcome == FrameParser::Outcome::kBad) {
+        const v1::ErrorCode code = error.find("exceeds") != std::string::npos
+                                       ? v1::RESOURCE_EXHAUSTED
+                                       : v1::INVALID_ARGUMENT;
+        spdlog::info("connection {}: {}; closed", id, error);
+        co_await Write(*c, ErrorReply(0, code, error));
+        break;
+      }
+      if (outcome == FrameParser::Outcome::kFrame) {
+        bool keep_open = true;
+        const v1::Reply reply = co_await Handle(payload, &keep_open);
+        open = co_await Write(*c, reply) && keep_open;
+        continue;
+      }
+      // A frame begun must be finished within read_timeout; between frames idle_timeout.
+      c->SetDeadline(SteadyClock::now() +
+                     (parser.buffered_bytes() > 0 ? options.read_timeout : options.idle_timeout));
+      boost::system::error_code ec;
+      const std::size_t n = co_await c->socket.async_read_some(
+          asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
+      if (ec) break;
+      parser.Feed(std::string_view(buffer.data(), n));
+    }
+    Close(*c);
+    std::lock_guard lock(connections_mutex);
+    connections.erase(id);
+  }
+
+  // The reply to one frame's payload. *keep_open turns false when the payload is malformed.
+  awaitable<v1::Reply> Handle(const std::string& payload, bool* keep_open) {
+    Result<v1::Request> request = ParseRequest(payload);
+    if (!request.ok()) {
+      *keep_open = false;
+      co_return ErrorReply(0, request.status());
+    }
+    const std::uint64_t correlation_id = request->correlation_id();
+    WorkItem item;
+    item.correlation_id = correlation_id;
+    item.received = SteadyClock::now();
+    switch (KindOf(*request)) {
+      case BodyKind::kMissing:
+        *keep_open = false;
+        co_return ErrorReply(correlation_id, v1::INVALID_ARGUMENT, "request: no body");
+      case BodyKind::kSubscribe:
+        co_return ErrorReply(correlation_id, v1::FAILED_PRECONDITION, "subscribe: not served yet");
+      case BodyKind::kCommand: {
+        Result<TimedCommand> command = DecodeCommand(*request, graph, Now(), limits);
+        if (!command.ok()) co_return ErrorReply(correlation_id, command.status());
+        item.explicit_time =
+            request->has_advance_time() && request->advance_time().to_unix_ms() != 0;
+        item.body = std::move(command).value();
+        break;
+      }
+      case BodyKind::kQuery: {
+        Result<Query> query = DecodeQuery(*request, limits);
+        if (!query.ok()) co_return ErrorReply(correlation_id, query.status());
+        item.body = std::move(query).value();
+        break;
+      }
+    }
+    co_return co_await Dispatch(std::move(item));
+  }
+
+  // Hands `item` to the dispatch strand and resumes with its reply on this connection's strand.
+  awaitable<v1::Reply> Dispatch(WorkItem item) {
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(v1::Reply)>(
+        [this](auto handler, WorkItem work) {
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          work.done = [shared](v1::Reply reply) {
+            auto executor = asio::get_associated_executor(*shared);
+            asio::post(executor,
+                       [shared, r = std::move(reply)]() mutable { (*shared)(std::move(r)); });
+          };
+          Enqueue(std::move(work));
+        },
+        use_awaitable, std::move(item));
+  }
+
+  // --- The dispatch strand ---
+
+  void Enqueue(WorkItem item) {
+    bool post = false;
+    {
+      std::lock_guard lock(queue_mutex);
+      queue.push_back(std::move(item));
+      post = !drain_posted;
+      drain_posted = true;
+    }
+    if (post) asio::post(dispatch_strand, [this] { Drain(); });
+  }
+
+  // On the strand: everything queued so far, journaled in one transaction (group commit),
+  // then applied and answered in arrival order. What arrives during the commit waits for the
+  // next Drain, which Enqueue posts.
+  void Drain() {
+    std::vector<WorkItem> batch;
+    {
+      std::lock_guard lock(queue_mutex);
+      batch.swap(queue);
+      drain_posted = false;
+    }
+    // Stamps never go backwards, so that the dispatcher accepts them in journal order.
+    std::vector<TimedCommand> commands;
+    Instant latest = dispatcher.now();
+    for (WorkItem& item : batch) {
+      auto* command = std::get_if<TimedCommand>(&item.body);
+      if (command == nullptr) continue;
+      if (!item.explicit_time) command->at = std::max(command->at, latest);
+      latest = std::max(latest, command->at);
+      commands.push_back(*command);
+    }
+    Status written = Status::Ok();
+    if (!commands.empty()) {
+      Result<std::uint64_t> appended = journal.Append(commands);
+      if (appended.ok()) {
+        journaled += commands.size();
+        ++commits;
+      } else {
+        written = appended.status();
+        spdlog::error("journal: {} ({} commands refused)", written.message(), commands.size());
+      }
+    }
+    std::size_t next_command = 0;
+    for (WorkItem& item : batch) {
+      if (std::holds_alternative<Query>(item.body)) {
+        item.done(Answer(item.correlation_id, std::get<Query>(item.body)));
+        continue;
+      }
+      const TimedCommand& command = commands[next_command++];
+      v1::Reply reply;
+      if (!written.ok()) {
+        reply = ErrorReply(item.correlation_id,
+                           Status::Unavailable("journal cannot be written: " + written.message()));
+      } else {
+        Result<std::vector<Event>> events = dispatcher.Apply(command);
+        reply = events.ok() ? EventsReply(item.correlation_id, *events, graph)
+                            : ErrorReply(item.correlation_id, events.status());
+      }
+      const auto micros =
+          std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - item.received)
+              .count();
+      spdlog::info("{} id={} batch={} {}us {}", store::CommandKind(command.command),
+                   item.correlation_id, batch.size(), micros,
+                   reply.code() == v1::OK
+                       ? std::string("ok")
+                       : v1::ErrorCode_Name(reply.code()) + ": " + reply.message());
+      item.done(std::move(reply));
+    }
+  }
+
+  v1::Reply Answer(std::uint64_t correlation_id, const Query& query) const {
+    v1::Reply reply;
+    reply.set_correlation_id(correlation_id);
+    if (const auto* q = std::get_if<RequestQuery>(&query)) {
+      const RequestState* request = dispatcher.FindRequest(q->request_id);
+      if (request == nullptr) {
+        return ErrorReply(correlation_id,
+                          Status::NotFound("request '" + q->request_id + "' is not known"));
+      }
+      EncodeRequestState(*request, graph, reply.mutable_request());
+    } else if (const auto* t = std::get_if<TeamQuery>(&query)) {
+      Result<TeamId> team = dispatcher.registry().FindTeam(t->team);
+      if (!team.ok()) return ErrorReply(correlation_id, team.status());
+      EncodeTeamState(t->team, dispatcher.team_state(*team), graph, reply.mutable_team());
+    } else if (std::holds_alternative<OpenRequestsQuery>(query)) {
+      v1::OpenRequests* open = reply.mutable_open_requests();
+      for (const RequestState* request : dispatcher.OpenRequests()) {
+        EncodeRequestState(*request, graph, open->add_requests());
+      }
+    } else {
+      const std::vector<const RequestState*> open = dispatcher.OpenRequests();
+      EncodeDemand(open, graph, reply.mutable_demand());
+    }
+    return reply;
+  }
+
+  // --- Stopping ---
+
+  void StopOnControlStrand() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("stopping");
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    std::lock_guard lock(connections_mutex);
+    for (const auto& [id, weak] : connections) {
+      if (std::shared_ptr<Connection> c = weak.lock()) {
+        asio::post(c->socket.get_executor(), [c] { Close(*c); });
+      }
+    }
+  }
+};
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
+                                              const ServerWorld& world) {
+  if (Status valid = options.Validate(); !valid.ok()) return valid;
+  if (world.graph == nullptr || world.registry == nullptr) {
+    return Status::InvalidArgument("server: a road graph and a registry are required");
+  }
+  Result<store::Journal> journal = store::Journal::Open(world.journal_path, world.journal_options);
+  if (!journal.ok()) return journal.status();
+  store::RecoveryReport report;
+  Result<Dispatcher> dispatcher =
+      store::Recover(*world.graph, world.registry, world.dispatch, *journal, &report);
+  if (!dispatcher.ok()) return dispatcher.status();
+  auto impl = std::make_unique<Impl>(options, world, std::move(journal).value(),
+                                     std::move(dispatcher).value());
+  impl->recovery = report;
+
+  boost::system::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(options.address, ec);
+  if (ec) return Status::InvalidArgument("address '" + options.address + "': " + ec.message());
+  const tcp::endpoint endpoint(address, options.port);
+  const std::string where = options.address + ":" + std::to_string(options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
+  impl->port = impl->acceptor.local_endpoint().port();
+
+  Impl* raw = impl.get();
+  asio::co_spawn(raw->control_strand, raw->Listen(), asio::detached);
+  if (options.handle_signals) {
+    raw->signals.add(SIGINT);
+    raw->signals.add(SIGTERM);
+    raw->signals.async_wait([raw](const boost::system::error_code& error, int signal) {
+      if (error) return;
+      spdlog::info("signal {}: stopping", signal);
+      raw->StopOnControlStrand();
+    });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+void Server::Run() {
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl_->options.io_threads; ++i) {
+    threads.emplace_back([this] { impl_->io.run(); });
+  }
+  impl_->io.run();
+  for (std::thread& t : threads)
+    t.join();
+}
+
+void Server::Stop() {
+  Impl* raw = impl_.get();
+  asio::post(raw->control_strand, [raw] { raw->StopOnControlStrand(); });
+}
+
+std::uint16_t Server::port() const {
+  return impl_->port;
+}
+std::uint64_t Server::recovered_applied() const {
+  return impl_->recovery.applied;
+}
+std::uint64_t Server::recovered_skipped() const {
+  return impl_->recovery.skipped;
+}
+std::uint64_t Server::journaled() const {
+  return impl_->journaled;
+}
+std::uint64_t Server::commits() const {
+  return impl_->commits;
+}
+
+}  // namespace baiying::net

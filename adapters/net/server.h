@@ -1,0 +1,107 @@
+#pragma once
+// The TCP server: 4-byte length-prefixed baiying.v1 frames (adapters/net/frame.h) over Boost.Asio
+// with C++20 coroutines, in the shape of the Asio cpp20 examples: the server owns its
+// io_context, acceptor and signal_set (SIGINT, SIGTERM: graceful stop); one coroutine per
+// connection reads frames, each read raced against a timer (idle between frames, read within
+// one); every engine call goes through one strand, which owns the Dispatcher and the Journal.
+//
+// Durability: a command is appended to the journal (adapters/store/journal.h) before it is
+// applied and before its sender hears anything. Commands that arrive while a commit is in
+// progress wait in a queue and are appended together in the next commit (group commit). When
+// the journal cannot be written, those commands get UNAVAILABLE and are not applied.
+// A command is journaled before the dispatcher has judged it, so a command it then refuses
+// (an unknown team, say) is in the journal too; recovery skips it as the dispatcher did
+// (adapters/store/recovery.h), so the state after a restart is the same.
+//
+// Errors: a frame that cannot be read (zero or oversize length), a payload that is not a
+// Request, or a Request without a body gets an error Reply and its connection is closed; the
+// server keeps serving everyone else. A command the codec or the dispatcher refuses gets an
+// error Reply and the connection stays open.
+//
+// Threads: Run() runs the io_context on options.io_threads threads (default 2, see
+// ServerOptions). Stop() may be called from any thread.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/store/journal.h"
+#include "engine/core/status.h"
+#include "engine/core/time.h"
+#include "engine/dispatch/dispatcher.h"
+#include "engine/registry/registry.h"
+#include "engine/roads/road_graph.h"
+
+namespace baiying::net {
+
+struct ServerOptions {
+  // --- Listening ---
+  std::string address = "127.0.0.1";  // loopback unless told otherwise
+  std::uint16_t port = 7878;          // 0: any free port (see Server::port())
+  // --- Limits ---
+  std::size_t max_frame_bytes = 64 * 1024;  // largest payload of one frame
+  std::size_t max_connections = 1024;       // more are answered RESOURCE_EXHAUSTED and closed
+  // --- Timeouts ---
+  Duration idle_timeout = std::chrono::minutes(5);   // no frame started for this long: closed
+  Duration read_timeout = std::chrono::seconds(30);  // a started frame (or a reply) takes longer
+  // --- Threads ---
+  // Two by default, on this two-core machine: the journal's fsync blocks the thread running the
+  // dispatch strand, and the second thread keeps reading frames meanwhile, which is what lets
+  // commands pile up for the next group commit.
+  std::size_t io_threads = 2;
+  // --- Process ---
+  bool handle_signals = true;  // SIGINT and SIGTERM stop the server (tests turn this off)
+  // The clock commands are stamped with; default the system clock. Tests fix it.
+  std::function<Instant()> clock;
+
+  Status Validate() const;
+};
+
+// What a started server serves: the road graph (must outlive the server), the registry, and
+// the journal file it recovers from and appends to.
+struct ServerWorld {
+  const RoadGraph* graph = nullptr;
+  std::shared_ptr<const Registry> registry;
+  DispatchOptions dispatch;
+  std::filesystem::path journal_path;
+  store::JournalOptions journal_options;
+};
+
+class Server {
+ public:
+  // Opens the journal, recovers the dispatcher from it, binds and listens. Unavailable when
+  // the address cannot be bound; errors of the journal and recovery as they come.
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options,
+                                               const ServerWorld& world);
+
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Serves until Stop() or a signal; returns when every thread is done.
+  void Run();
+  // Stops accepting, closes the connections, lets the dispatch strand finish. Thread-safe.
+  void Stop();
+
+  // The port listened on (the chosen one when options.port was 0).
+  std::uint16_t port() const;
+  // Commands recovered from the journal at start (applied, skipped).
+  std::uint64_t recovered_applied() const;
+  std::uint64_t recovered_skipped() const;
+  // Commands journaled and the commits (transactions) they took, since start: with group
+  // commit, commits() < journaled() under load.
+  std::uint64_t journaled() const;
+  std::uint64_t commits() const;
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace baiying::net
