@@ -87,34 +87,12 @@ int Common(const ClientFlags& client, const std::string& command, const v1::Repl
   return -1;
 }
 
-Result<std::vector<std::pair<std::string, std::int32_t>>> ParseNeed(const std::string& text) {
-  std::vector<std::pair<std::string, std::int32_t>> lines;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma - start);
-    const std::size_t colon = item.find(':');
-    std::int32_t quantity = 0;
-    const char* first = item.data() + (colon == std::string::npos ? item.size() : colon + 1);
-    const char* last = item.data() + item.size();
-    auto [ptr, ec] = std::from_chars(first, last, quantity);
-    if (colon == std::string::npos || ec != std::errc() || ptr != last || colon == 0 ||
-        quantity <= 0) {
-      return Status::InvalidArgument("--need '" + item + "': expected specialty:quantity");
-    }
-    lines.emplace_back(item.substr(0, colon), quantity);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return lines;
-}
-
 }  // namespace
 
 int RunSubmit(const ClientFlags& client, const SubmitFlags& flags, std::ostream& out,
               std::ostream& err) {
   const std::string command = "submit";
-  Result<std::vector<std::pair<std::string, std::int32_t>>> lines = ParseNeed(flags.need);
+  Result<std::vector<RequestLine>> lines = ParseNeed(flags.need);
   if (!lines.ok()) return Fail(err, command, lines.status().message(), kExitUsage);
   if (!ParsePriority(flags.priority)) {
     return Fail(err, command, "--priority: expected routine, urgent, critical or flash",
@@ -150,10 +128,10 @@ int RunSubmit(const ClientFlags& client, const SubmitFlags& flags, std::ostream&
   v1::Mode_Parse("MODE_" + Upper(flags.mode), &mode);
   submit->set_mode(mode);
   submit->set_deadline_unix_ms(now_ms + static_cast<std::int64_t>(flags.deadline_hours * 3.6e6));
-  for (const auto& [specialty, quantity] : *lines) {
+  for (const RequestLine& need : *lines) {
     v1::RequestLine* line = submit->add_lines();
-    line->set_specialty(specialty);
-    line->set_quantity(quantity);
+    line->set_specialty(need.specialty);
+    line->set_quantity(static_cast<std::int32_t>(need.quantity));  // ParseNeed bounds it
   }
 
   auto answer = Call(client, command, std::move(request), err);

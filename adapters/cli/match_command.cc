@@ -19,27 +19,6 @@ int Fail(std::ostream& err, const std::string& message, int code = kExitUsage) {
   return code;
 }
 
-Result<std::vector<RequestLine>> ParseNeed(const std::string& text) {
-  std::vector<RequestLine> lines;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma - start);
-    const std::size_t colon = item.find(':');
-    std::uint32_t quantity = 0;
-    const char* first = item.data() + (colon == std::string::npos ? item.size() : colon + 1);
-    const char* last = item.data() + item.size();
-    auto [ptr, ec] = std::from_chars(first, last, quantity);
-    if (colon == std::string::npos || ec != std::errc() || ptr != last || colon == 0) {
-      return Status::InvalidArgument("--need '" + item + "': expected specialty:quantity");
-    }
-    lines.push_back({item.substr(0, colon), quantity});
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return lines;
-}
-
 }  // namespace
 
 int RunMatch(const MatchFlags& flags, std::ostream& out, std::ostream& err) {

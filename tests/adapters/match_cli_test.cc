@@ -83,6 +83,9 @@ TEST_CASE("match: bad requests are refused with the reason") {
   const CommandResult bad_need = seeded.Match({"--at", "定日", "--need", "medical"});
   CHECK(bad_need.exit_code == 2);
   CHECK(bad_need.err.find("--need") != std::string::npos);
+  const CommandResult zero = seeded.Match({"--at", "定日", "--need", "medical:2,transport:0"});
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("'transport:0'") != std::string::npos);
   const CommandResult unknown = seeded.Match({"--at", "定日", "--need", "surgery:1"});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("surgery") != std::string::npos);
