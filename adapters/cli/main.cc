@@ -10,6 +10,7 @@
 
 #include "adapters/cli/client_command.h"
 #include "adapters/cli/data_command.h"
+#include "adapters/cli/drill_command.h"
 #include "adapters/cli/match_command.h"
 #include "adapters/cli/registry_cli.h"
 #include "adapters/cli/route_command.h"
@@ -108,6 +109,16 @@ int main(int argc, char** argv) {
   std::string registry_at;
   CLI::App* registry_cmd = cli::AddRegistryCommands(app, registry, registry_at);
 
+  // --- drill ---
+  cli::DrillFlags drill;
+  CLI::App* drill_cmd = app.add_subcommand(
+      "drill", "run a drill scenario in process on a simulated clock and write its report");
+  drill_cmd->add_option("file", drill.scenario, "scenario file (scenarios/*.textproto)")
+      ->required();
+  drill_cmd->add_option("--report", drill.report_dir,
+                        "folder for <name>.json and <name>.html (./drill-reports)");
+  drill_cmd->add_flag("--json", drill.json, "print the JSON report instead of the summary");
+
   // --- serve ---
   cli::ServeFlags serve;
   std::string serve_log_level = "info";
@@ -195,6 +206,7 @@ int main(int argc, char** argv) {
     registry.now = *now;
     return cli::RunRegistry(std::move(registry), std::cout, std::cerr);
   }
+  if (*drill_cmd) return cli::RunDrill(drill, std::cout, std::cerr);
   if (*serve_cmd) {
     spdlog::set_level(spdlog::level::from_str(serve_log_level));
     return cli::RunServe(serve, std::cout, std::cerr);
