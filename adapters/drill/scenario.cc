@@ -707,6 +707,12 @@ class Compiler {
     return at;
   }
 
+  // "every request", "requests W*", "R1".
+  static std::string Who(const RequestSelector& s) {
+    if (s.text == "*") return "every request";
+    return s.IsPattern() ? "requests " + s.text : s.text;
+  }
+
   static std::optional<std::uint32_t> Bound(bool has, std::int32_t value) {
     if (!has) return std::nullopt;
     return static_cast<std::uint32_t>(value);
@@ -792,7 +798,7 @@ class Compiler {
         if (!c.at_most && !c.at_least && !c.exactly) {
           return l.Error("give at least one bound: at_most, at_least or exactly");
         }
-        label = "requests " + c.request.text + " unmet" +
+        label = Who(c.request) + ": unmet" +
                 (c.exactly ? " exactly " + std::to_string(*c.exactly) : "") +
                 (c.at_least ? " at least " + std::to_string(*c.at_least) : "") +
                 (c.at_most ? " at most " + std::to_string(*c.at_most) : "") +
@@ -818,7 +824,7 @@ class Compiler {
           return l.Error("give at least one bound: mean_at_most or max_at_most");
         }
         label = "ETA of " + (c.specialty.empty() ? std::string("every") : c.specialty) +
-                " team of " + c.request.text +
+                " team sent to " + Who(c.request) +
                 (c.mean_at_most ? ": mean at most " + FormatSpan(*c.mean_at_most) : "") +
                 (c.max_at_most ? std::string(c.mean_at_most ? "," : ":") + " max at most " +
                                      FormatSpan(*c.max_at_most)

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -245,4 +246,58 @@ expect { filled { request: "R1" within: "6h" } }
   CHECK(r.out.find("FAILED: ") != std::string::npos);
   const nlohmann::json j = nlohmann::json::parse(ReadAll(dir.path() / "reports" / "too_fast.json"));
   CHECK(j["passed"] == false);
+}
+
+TEST_CASE("drill: the HTML report renders in headless Chromium, with the map drawn") {
+  const std::filesystem::path chromium = "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium)) {
+    MESSAGE(
+        "skipped: /usr/bin/chromium is absent (Debian package chromium, installed by "
+        ".ci/install-deps)");
+    return;
+  }
+  TempDir dir;
+  REQUIRE(Drill(kSource / "scenarios" / "dingri_earthquake.textproto", dir.path()).exit_code == 0);
+  const std::filesystem::path html = dir.path() / "dingri_earthquake.html";
+  const CommandResult r =
+      RunCommand(chromium.string(), {"--headless", "--no-sandbox", "--disable-gpu",
+                                     "--user-data-dir=" + (dir.path() / "profile").string(),
+                                     "--dump-dom", "file://" + html.string()});
+  INFO("stderr: " << r.err.substr(0, 2000));
+  REQUIRE(r.exit_code == 0);
+  auto count = [&r](const std::string& needle) {
+    std::size_t n = 0;
+    for (std::size_t at = r.out.find(needle); at != std::string::npos;
+         at = r.out.find(needle, at + 1))
+      ++n;
+    return n;
+  };
+  // What the map must show: every road of the network once, every team of the registry.
+  std::set<std::pair<int, int>> roads;
+  {
+    std::ifstream in(kSource / "data" / "xizang" / "roads.csv");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const int a = std::stoi(line.substr(0, line.find(',')));
+      const int b = std::stoi(line.substr(line.find(',') + 1));
+      roads.insert({std::min(a, b), std::max(a, b)});
+    }
+  }
+  std::size_t teams = 0;
+  {
+    std::ifstream in(kSource / "data" / "xizang" / "registry" / "teams.csv");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line))
+      teams += line.empty() ? 0 : 1;
+  }
+  CHECK(count("<svg id=\"map\"") == 1);
+  CHECK(count("class=\"road\"") == roads.size());
+  CHECK(count("class=\"team\"") == teams);
+  CHECK(count("class=\"closed\"") == 1);
+  CHECK(count("class=\"route\"") >= 5);
+  CHECK(count("class=\"request ") == 2);  // Dingri and Lhatse
+  CHECK(count("<svg id=\"strip\"") == 1);
+  CHECK(r.out.find("PASSED") != std::string::npos);
 }
