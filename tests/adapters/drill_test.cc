@@ -150,6 +150,26 @@ expect { answered { request: "S*" } }
         baiying::drill::JsonReport(outcome.drill->Report()));
 }
 
+TEST_CASE("drill: the wartime surge of scenarios/ leaves no request without an answer") {
+  baiying::drill::DrillOutcome outcome = baiying::drill::RunScenarioFile(
+      kSource / "scenarios" / "wartime_surge.textproto", kSource / "data" / "xizang");
+  REQUIRE_MESSAGE(outcome.drill.has_value(), outcome.error.message());
+  const baiying::drill::DrillRun& run = outcome.drill->run;
+  CHECK(run.requests.size() >= 300);
+  std::size_t filled = 0;
+  for (const baiying::drill::RequestRecord& r : run.requests) {
+    INFO(r.id);
+    if (r.final.status == baiying::RequestStatus::kFilled) {
+      ++filled;
+      continue;
+    }
+    CHECK(r.final.missing > 0);
+    REQUIRE(!r.shortfalls.empty());
+    CHECK(!r.shortfalls.back().why.empty());
+  }
+  CHECK(filled > 0);
+}
+
 TEST_CASE("drill: bad scenario files are refused naming the file, line and field") {
   TempDir dir;
   struct Case {
