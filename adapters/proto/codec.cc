@@ -793,6 +793,10 @@ v1::ErrorCode ToErrorCode(StatusCode code) {
       return v1::UNAVAILABLE;
     case StatusCode::kInternal:
       return v1::INTERNAL;
+    case StatusCode::kUnauthenticated:
+      return v1::UNAUTHENTICATED;
+    case StatusCode::kPermissionDenied:
+      return v1::PERMISSION_DENIED;
   }
   return v1::INTERNAL;
 }

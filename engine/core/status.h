@@ -20,6 +20,8 @@ enum class StatusCode {
   kResourceExhausted,   // a limit was reached
   kUnavailable,         // the world is not there right now (disk, peer); retrying may help
   kInternal,            // a broken invariant: a bug
+  kUnauthenticated,     // no credential, or an unknown or revoked one
+  kPermissionDenied,    // the credential is known but may not do this
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -42,6 +44,12 @@ class [[nodiscard]] Status {
   }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Unauthenticated(std::string m) {
+    return {StatusCode::kUnauthenticated, std::move(m)};
+  }
+  static Status PermissionDenied(std::string m) {
+    return {StatusCode::kPermissionDenied, std::move(m)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
