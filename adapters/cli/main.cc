@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/cli/client_command.h"
+#include "adapters/cli/credentials_command.h"
 #include "adapters/cli/data_command.h"
 #include "adapters/cli/drill_command.h"
 #include "adapters/cli/match_command.h"
@@ -109,6 +110,39 @@ int main(int argc, char** argv) {
   std::string registry_at;
   CLI::App* registry_cmd = cli::AddRegistryCommands(app, registry, registry_at);
 
+  // --- credentials ---
+  cli::CredentialsFlags credentials;
+  CLI::App* credentials_cmd = app.add_subcommand(
+      "credentials", "the tokens clients of baiying serve present: issue, list, revoke");
+  credentials_cmd->require_subcommand(1);
+  auto credentials_action = [&credentials](CLI::App* command, cli::CredentialsAction action) {
+    command
+        ->add_option("--db", credentials.db,
+                     "registry database (default ./baiying.db or $BAIYING_DB, created and "
+                     "seeded on first use; a named file must exist)")
+        ->each([&credentials](const std::string&) { credentials.db_given = true; });
+    command->callback([&credentials, action] { credentials.action = action; });
+  };
+  CLI::App* issue_cmd =
+      credentials_cmd->add_subcommand("issue", "issue a credential; its token is shown once");
+  issue_cmd->add_option("--role", credentials.role, "unit, officer or admin")->required();
+  issue_cmd->add_option("--holder", credentials.holder, "who holds it: a person or a unit")
+      ->required();
+  issue_cmd->add_option("--unit", credentials.unit, "the unit a unit credential speaks for");
+  issue_cmd->add_option("--by", credentials.by, "who issues it (default $USER)");
+  issue_cmd->add_flag("--json", credentials.json, "print JSON, token included");
+  credentials_action(issue_cmd, cli::CredentialsAction::kIssue);
+  CLI::App* list_cmd = credentials_cmd->add_subcommand(
+      "list", "every credential, revoked ones too (token prefixes, never tokens)");
+  list_cmd->add_flag("--json", credentials.json, "print JSON");
+  credentials_action(list_cmd, cli::CredentialsAction::kList);
+  CLI::App* revoke_cmd = credentials_cmd->add_subcommand(
+      "revoke", "revoke a credential: the server refuses its token from the next request");
+  revoke_cmd->add_option("id", credentials.id, "credential id, as CR-0003")->required();
+  revoke_cmd->add_option("--reason", credentials.reason, "why (required)")->required();
+  revoke_cmd->add_option("--by", credentials.by, "who revokes it (default $USER)");
+  credentials_action(revoke_cmd, cli::CredentialsAction::kRevoke);
+
   // --- drill ---
   cli::DrillFlags drill;
   CLI::App* drill_cmd = app.add_subcommand(
@@ -205,6 +239,11 @@ int main(int argc, char** argv) {
     }
     registry.now = *now;
     return cli::RunRegistry(std::move(registry), std::cout, std::cerr);
+  }
+  if (*credentials_cmd) {
+    credentials.now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return cli::RunCredentials(credentials, std::cout, std::cerr);
   }
   if (*drill_cmd) return cli::RunDrill(drill, std::cout, std::cerr);
   if (*serve_cmd) {

@@ -399,13 +399,7 @@ struct RegistryStore::Impl {
 
   Status WriteAudit(const Actor& actor, std::string_view action, std::string_view entity,
                     std::string_view code, std::string_view detail) {
-    Result<CachedStatement> stmt = db.Prepare(
-        "INSERT INTO audit (at, who, action, entity, code, detail, why) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!stmt.ok()) return stmt.status().WithPrefix("audit");
-    BAIYING_RETURN_IF_ERROR(
-        (*stmt)->BindAll(Millis(actor.when), actor.who, action, entity, code, detail, actor.why));
-    return (*stmt)->Run().WithPrefix("audit");
+    return WriteAuditRow(db, {actor.when, actor.who, action, entity, code, detail, actor.why});
   }
 
   // One change: validate and write `apply`, audit it, commit; all or nothing.
@@ -426,16 +420,11 @@ RegistryStore::~RegistryStore() = default;
 
 Result<RegistryStore> RegistryStore::Open(const std::filesystem::path& path,
                                           const StoreOptions& options) {
-  if (options.busy_timeout_ms < 0) {
-    return Status::InvalidArgument("busy_timeout_ms must not be negative");
-  }
-  Result<Database> db = Database::Open(
+  Result<Database> db = OpenMigrated(
       path,
       DatabaseOptions{.create = !options.must_exist, .busy_timeout_ms = options.busy_timeout_ms});
   if (!db.ok()) return db.status();
-  Result<int> version = Migrate(*db);
-  if (!version.ok()) return version.status();
-  return RegistryStore(std::make_unique<Impl>(std::move(db).value(), *version));
+  return RegistryStore(std::make_unique<Impl>(std::move(db).value(), LatestSchemaVersion()));
 }
 
 int RegistryStore::schema_version() const {

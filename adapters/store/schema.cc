@@ -152,8 +152,33 @@ INSERT INTO specialties (code, name_zh, name_en, unit) VALUES
   ('technical',      '科技信息支援', 'technical and information support', 'specialists');
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Credentials for `baiying serve` (credentials.h). A token is kept as its SHA-256 and its
+// first 8 characters, never whole. `seq` orders the rows and makes the public id (seq 3 is
+// 'CR-0003'). A credential is live until revoked; revoked_at, revoked_by and revoke_reason are
+// set together, once. Issues and revocations are also written to the audit table.
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE credentials (
+  seq           INTEGER PRIMARY KEY,
+  id            TEXT NOT NULL UNIQUE CHECK (id GLOB 'CR-[0-9][0-9][0-9][0-9]*'),
+  role          TEXT NOT NULL CHECK (role IN ('unit', 'officer', 'admin')),
+  holder        TEXT NOT NULL CHECK (holder <> ''),
+  unit          TEXT NOT NULL,
+  token_prefix  TEXT NOT NULL CHECK (length(token_prefix) = 8),
+  token_sha256  TEXT NOT NULL UNIQUE CHECK (length(token_sha256) = 64),
+  issued_at     INTEGER NOT NULL,
+  issued_by     TEXT NOT NULL CHECK (issued_by <> ''),
+  revoked_at    INTEGER,
+  revoked_by    TEXT NOT NULL DEFAULT '',
+  revoke_reason TEXT NOT NULL DEFAULT '',
+  CHECK ((role = 'unit') = (unit <> '')),
+  CHECK ((revoked_at IS NULL AND revoked_by = '' AND revoke_reason = '') OR
+         (revoked_at IS NOT NULL AND revoked_by <> '' AND revoke_reason <> ''))
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "registry tables, audit, seed specialties", kMigration1},
+    {2, "credentials (token digests, roles, revocations)", kMigration2},
 }};
 
 }  // namespace
@@ -195,6 +220,27 @@ Result<int> Migrate(Database& db) {
   Result<std::int64_t> reached = db.PragmaInt("user_version");
   if (!reached.ok()) return reached.status().WithPrefix(db.path());
   return static_cast<int>(*reached);
+}
+
+Result<Database> OpenMigrated(const std::filesystem::path& path, const DatabaseOptions& options) {
+  if (options.busy_timeout_ms < 0) {
+    return Status::InvalidArgument("busy_timeout_ms must not be negative");
+  }
+  Result<Database> db = Database::Open(path, options);
+  if (!db.ok()) return db.status();
+  Result<int> version = Migrate(*db);
+  if (!version.ok()) return version.status();
+  return db;
+}
+
+Status WriteAuditRow(Database& db, const AuditRow& row) {
+  Result<CachedStatement> stmt = db.Prepare(
+      "INSERT INTO audit (at, who, action, entity, code, detail, why) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!stmt.ok()) return stmt.status().WithPrefix("audit");
+  BAIYING_RETURN_IF_ERROR((*stmt)->BindAll(row.at.time_since_epoch().count(), row.who, row.action,
+                                           row.entity, row.code, row.detail, row.why));
+  return (*stmt)->Run().WithPrefix("audit");
 }
 
 }  // namespace baiying::store

@@ -10,11 +10,13 @@
 //   - enums are their text names (registry_types.h ToString), mode sets 'peacetime|emergency'.
 //   - codes are the public identities; integer row ids never leave the store.
 
+#include <filesystem>
 #include <span>
 #include <string_view>
 
 #include "adapters/store/sqlite.h"
 #include "engine/core/status.h"
+#include "engine/core/time.h"
 
 namespace baiying::store {
 
@@ -30,5 +32,22 @@ int LatestSchemaVersion();
 // Applies every migration newer than the file's user_version and returns the version reached
 // (LatestSchemaVersion()). FailedPrecondition when the file is newer than this build.
 Result<int> Migrate(Database& db);
+
+// Opens the registry database (Database::Open) and migrates it: the first step of every store
+// on the file (RegistryStore, CredentialStore). InvalidArgument for a negative busy timeout.
+Result<Database> OpenMigrated(const std::filesystem::path& path, const DatabaseOptions& options);
+
+// One row of the audit table (migration 1): who did what to which record, when and why.
+struct AuditRow {
+  Instant at{};
+  std::string_view who;
+  std::string_view action;  // "enroll", "suspend", "issue", "revoke", ...
+  std::string_view entity;  // "team", "organisation", "credential", ...
+  std::string_view code;    // the record's public code or id
+  std::string_view detail;  // what changed, for people
+  std::string_view why;
+};
+// Appends `row` inside the caller's transaction.
+Status WriteAuditRow(Database& db, const AuditRow& row);
 
 }  // namespace baiying::store

@@ -321,3 +321,34 @@ TEST_CASE("drill: the HTML report renders in headless Chromium, with the map dra
   CHECK(count("<svg id=\"strip\"") == 1);
   CHECK(r.out.find("PASSED") != std::string::npos);
 }
+
+TEST_CASE("drill: registry changes apply to this drill only") {
+  TempDir dir;
+  // Lhasa's fastest medics (TM-LS-MED-002) are not sent once their vetting has expired, or once
+  // they are based in Nagqu, or withdrawn; the registry on disk is never touched.
+  for (const std::string change : {"expire_vetting: \"civil_affairs\"", "move_home: \"那曲\"",
+                                   "withdraw: true reason: \"left the registry (drill)\""}) {
+    INFO(change);
+    const std::filesystem::path file = dir.Write(
+        "change.textproto",
+        Scenario("registry_change { team: \"TM-LS-MED-002\" " + change + " }\n" + kOneRequest + R"(
+expect { not_assigned { request: "R1" team: "TM-LS-MED-002" } }
+expect { filled { request: "R1" within: "2h" } }
+)"));
+    baiying::drill::DrillOutcome outcome =
+        baiying::drill::RunScenarioFile(file, kSource / "data" / "xizang");
+    REQUIRE_MESSAGE(outcome.drill.has_value(), outcome.error.message());
+    for (const baiying::drill::CheckResult& c : outcome.drill->checks) {
+      INFO(c.label << ": " << c.found);
+      CHECK(c.passed);
+    }
+  }
+  const std::filesystem::path bad = dir.Write(
+      "bad_change.textproto",
+      Scenario("registry_change { team: \"TM-LS-MED-002\" expire_vetting: \"police\" }\n"));
+  const CommandResult r = Drill(bad, dir.path() / "reports");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("bad_change.textproto:2:") != std::string::npos);
+  CHECK(r.err.find("registry_change[0].expire_vetting: unknown department 'police'") !=
+        std::string::npos);
+}
