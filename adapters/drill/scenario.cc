@@ -837,8 +837,7 @@ class Compiler {
         AnsweredCheck c;
         BAIYING_RETURN_IF_ERROR(
             Selector(m.answered().request(), l.Field("request"), true, c.request));
-        label =
-            "every request " + c.request.text + " answered: filled, or a shortfall with its reason";
+        label = Who(c.request) + " answered: filled, or a shortfall with its reason";
         e.check = c;
         break;
       }
