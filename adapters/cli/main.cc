@@ -1,6 +1,7 @@
 // The baiying program: one binary, one subcommand per job. Flags are parsed here and only
 // here; the commands themselves live in baiying::cli_lib so that tests can call them.
 
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
   // --- serve ---
   cli::ServeFlags serve;
   std::string serve_log_level = "info";
+  std::string serve_log_file;
   CLI::App* serve_cmd = app.add_subcommand(
       "serve", "the dispatch server: network, registry and a journal that survives restarts");
   serve_cmd->add_option("--address", serve.address, "address to listen on (127.0.0.1)");
@@ -166,13 +168,28 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--journal", serve.journal,
                         "journal database (./baiying-journal.db), replayed at start");
   serve_cmd->add_option("--threads", serve.io_threads, "I/O threads (2)")->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--max-frame-bytes", serve.max_frame_bytes, "largest frame payload (65536)")
+      ->check(CLI::Range(1, 64 * 1024 * 1024));
+  serve_cmd->add_option("--max-connections", serve.max_connections,
+                        "connections beyond are refused (1024)")
+      ->check(CLI::Range(1, 1 << 20));
+  serve_cmd->add_option("--idle-seconds", serve.idle_seconds,
+                        "close a connection silent this long between frames (300)")
+      ->check(CLI::Range(0.001, 1e6));
+  serve_cmd->add_option("--read-seconds", serve.read_seconds,
+                        "close a connection that takes longer over one frame or reply (30)")
+      ->check(CLI::Range(0.001, 1e6));
+  serve_cmd->add_option("--log-file", serve_log_file,
+                        "also append the log to this file (one line per command)");
   serve_cmd->add_option("--log-level", serve_log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
-  // --- submit, status, demand: clients of serve ---
+  // --- submit, status, demand, the officer's commands, watch: clients of serve ---
   cli::ClientFlags client;
   auto add_client_flags = [&client](CLI::App* command) {
     command->add_option("--server", client.server, "HOST:PORT of baiying serve (127.0.0.1:7878)");
+    command->add_option("--token", client.token, "credential, from `baiying credentials issue`")
+        ->envname("BAIYING_TOKEN");
     command->add_option("--timeout", client.timeout_seconds, "seconds to wait for the server (10)");
     command->add_flag("--json", client.json, "print the server's reply as JSON");
   };
@@ -186,7 +203,8 @@ int main(int argc, char** argv) {
   submit_cmd->add_option("--mode", submit.mode, "peacetime, emergency or wartime");
   submit_cmd->add_option("--deadline-hours", submit.deadline_hours, "help needed within (6)");
   submit_cmd->add_option("--id", submit.id, "request id (default: generated from the clock)");
-  submit_cmd->add_option("--unit", submit.unit, "the requesting unit");
+  submit_cmd->add_option("--unit", submit.unit,
+                         "the requesting unit (default: the credential's unit, or its holder)");
   add_client_flags(submit_cmd);
   std::string status_id;
   CLI::App* status_cmd = app.add_subcommand("status", "a request's state on the server");
@@ -195,6 +213,67 @@ int main(int argc, char** argv) {
   CLI::App* demand_cmd =
       app.add_subcommand("demand", "the open demand list: unfilled lines of open requests");
   add_client_flags(demand_cmd);
+  // One request each, on a request, a team or a road.
+  cli::OfficerFlags officer;
+  bool officer_given = false;
+  auto officer_command = [&](cli::OfficerAction action, const std::string& help) {
+    CLI::App* command = app.add_subcommand(std::string(cli::OfficerCommandName(action)), help);
+    command->callback([&officer, &officer_given, action] {
+      officer.action = action;
+      officer_given = true;
+    });
+    add_client_flags(command);
+    return command;
+  };
+  auto add_request = [&officer](CLI::App* command) {
+    command->add_option("REQUEST_ID", officer.request_id, "request id")->required();
+  };
+  auto add_team = [&officer](CLI::App* command) {
+    command->add_option("TEAM", officer.team, "team code, as TM-LS-MED-01")->required();
+  };
+  auto add_reason = [&officer](CLI::App* command) {
+    command->add_option("--reason", officer.reason, "why (required)")->required();
+  };
+  auto add_road = [&officer](CLI::App* command) {
+    command->add_option("FROM", officer.from, "one end: a place name (定日) or id")->required();
+    command->add_option("TO", officer.to, "the other end, adjacent to FROM")->required();
+  };
+  CLI::App* cancel_cmd =
+      officer_command(cli::OfficerAction::kCancel, "cancel a request; its teams are released");
+  add_request(cancel_cmd);
+  add_reason(cancel_cmd);
+  CLI::App* ack_cmd =
+      officer_command(cli::OfficerAction::kAcknowledge, "a team accepts its assignment");
+  add_request(ack_cmd);
+  add_team(ack_cmd);
+  CLI::App* decline_cmd = officer_command(cli::OfficerAction::kDecline,
+                                          "a team declines its assignment; the line is refilled");
+  add_request(decline_cmd);
+  add_team(decline_cmd);
+  add_reason(decline_cmd);
+  add_team(officer_command(cli::OfficerAction::kEnRoute,
+                           "a team is on its way to the request it is assigned to"));
+  add_team(officer_command(cli::OfficerAction::kOnScene, "a team has reached its request's scene"));
+  CLI::App* release_cmd = officer_command(
+      cli::OfficerAction::kRelease, "a team is free again, where it is (at the scene) or at home");
+  add_team(release_cmd);
+  release_cmd->add_flag("--home", officer.home, "released back at its home base");
+  CLI::App* duty_cmd = officer_command(cli::OfficerAction::kSetDuty,
+                                       "a team goes off duty or back on, outside assignments");
+  add_team(duty_cmd);
+  duty_cmd->add_option("STATE", officer.duty, "on or off")->required();
+  CLI::App* close_road_cmd = officer_command(
+      cli::OfficerAction::kCloseRoad, "close the road between two adjacent places, both ways");
+  add_road(close_road_cmd);
+  add_reason(close_road_cmd);
+  add_road(officer_command(cli::OfficerAction::kReopenRoad, "reopen a closed road"));
+  cli::WatchFlags watch;
+  CLI::App* watch_cmd = app.add_subcommand(
+      "watch", "print events as they happen, until Ctrl-C (JSON Lines with --json)");
+  watch_cmd->add_option("REQUEST_ID", watch.request_ids, "only these requests (default: all)");
+  watch_cmd->add_option("--count", watch.count, "stop after this many events")
+      ->check(CLI::Range(1, 1'000'000'000));
+  add_client_flags(watch_cmd);
 
   try {
     app.parse(argc, argv);
@@ -248,6 +327,19 @@ int main(int argc, char** argv) {
   if (*drill_cmd) return cli::RunDrill(drill, std::cout, std::cerr);
   if (*serve_cmd) {
     spdlog::set_level(spdlog::level::from_str(serve_log_level));
+    // Warnings reach the file at once; the rest within a second, without a write per command.
+    spdlog::flush_on(spdlog::level::warn);
+    spdlog::flush_every(std::chrono::seconds(1));
+    if (!serve_log_file.empty()) {
+      try {
+        spdlog::default_logger()->sinks().push_back(
+            std::make_shared<spdlog::sinks::basic_file_sink_mt>(serve_log_file));
+        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");  // the same lines in both sinks
+      } catch (const spdlog::spdlog_ex& e) {
+        std::cerr << "baiying serve: --log-file " << serve_log_file << ": " << e.what() << "\n";
+        return cli::kExitDataError;
+      }
+    }
     return cli::RunServe(serve, std::cout, std::cerr);
   }
   if (*submit_cmd) {
@@ -257,5 +349,7 @@ int main(int argc, char** argv) {
   }
   if (*status_cmd) return cli::RunStatus(client, status_id, std::cout, std::cerr);
   if (*demand_cmd) return cli::RunDemand(client, std::cout, std::cerr);
+  if (officer_given) return cli::RunOfficerCommand(client, officer, std::cout, std::cerr);
+  if (*watch_cmd) return cli::RunWatch(client, watch, std::cout, std::cerr);
   return cli::kExitUsage;
 }

@@ -8,6 +8,7 @@
 #include "adapters/cli/route_command.h"
 #include "adapters/loaders/network_loader.h"
 #include "adapters/net/server.h"
+#include "adapters/store/credentials.h"
 #include "adapters/store/registry_store.h"
 
 namespace baiying::cli {
@@ -16,6 +17,24 @@ namespace {
 int Fail(std::ostream& err, const std::string& message) {
   err << "baiying serve: " << message << "\n";
   return kExitDataError;
+}
+
+// A server nobody can use yet says how to get the first credential.
+void PrintCredentialHint(const std::filesystem::path& db, std::ostream& out) {
+  Result<store::CredentialStore> store = store::CredentialStore::Open(db, {.must_exist = true});
+  if (!store.ok()) return;
+  std::int64_t live = 0;
+  for (store::CredentialRole role : {store::CredentialRole::kUnit, store::CredentialRole::kOfficer,
+                                     store::CredentialRole::kAdmin}) {
+    Result<std::int64_t> count = store->CountLive(role);
+    if (count.ok()) live += *count;
+  }
+  if (live > 0) return;
+  out << "baiying serve: no credentials yet, so every request is refused. Issue the first one "
+         "(its token is shown once) with\n"
+      << "  baiying credentials issue --role admin --holder NAME --db " << db.string() << "\n"
+      << "and pass it to clients with --token TOKEN or the environment variable BAIYING_TOKEN.\n"
+      << std::flush;
 }
 
 }  // namespace
@@ -42,14 +61,29 @@ int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
   Result<Registry> registry = store->Load();
   if (!registry.ok()) return Fail(err, registry.status().message());
 
+  // Tokens are checked against the same database; a revocation made while serving is
+  // honoured by the next request (store::CredentialGate).
+  Result<std::unique_ptr<store::CredentialGate>> gate = store::CredentialGate::Open(registry_flags.db);
+  if (!gate.ok()) return Fail(err, gate.status().message());
+  std::shared_ptr<store::CredentialGate> credentials = std::move(gate).value();
+
   net::ServerOptions options;
   options.address = flags.address;
   options.port = flags.port;
   options.io_threads = flags.io_threads;
+  options.max_frame_bytes = flags.max_frame_bytes;
+  options.max_connections = flags.max_connections;
+  options.idle_timeout = std::chrono::duration_cast<Duration>(
+      std::chrono::duration<double>(flags.idle_seconds));
+  options.read_timeout = std::chrono::duration_cast<Duration>(
+      std::chrono::duration<double>(flags.read_seconds));
   net::ServerWorld world;
   world.graph = &*graph;
   world.registry = std::make_shared<const Registry>(std::move(registry).value());
   world.journal_path = flags.journal;
+  world.authenticate = [credentials](std::string_view token) {
+    return credentials->Authenticate(token);
+  };
   Result<std::unique_ptr<net::Server>> server = net::Server::Start(options, world);
   if (!server.ok()) return Fail(err, server.status().message());
   out << "baiying serve: listening on " << flags.address << ":" << (*server)->port() << " (journal "
@@ -57,6 +91,7 @@ int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
       << " commands recovered); SIGINT or SIGTERM stops\n"
       << std::flush;
   spdlog::info("listening on {}:{}", flags.address, (*server)->port());
+  PrintCredentialHint(registry_flags.db, out);
   (*server)->Run();
   out << "baiying serve: stopped\n";
   return kExitOk;

@@ -17,6 +17,11 @@ struct ServeFlags {
   bool db_given = false;
   std::filesystem::path journal = "baiying-journal.db";
   std::size_t io_threads = 2;
+  // Limits (net::ServerOptions).
+  std::size_t max_frame_bytes = 64 * 1024;
+  std::size_t max_connections = 1024;
+  double idle_seconds = 300;
+  double read_seconds = 30;
 };
 
 // Serves until SIGINT or SIGTERM. Returns an ExitCode (route_command.h): kExitDataError when

@@ -5,8 +5,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/write.hpp>
 #include <charconv>
+#include <csignal>
+#include <optional>
 
 #include "adapters/net/frame.h"
 
@@ -34,27 +37,54 @@ Result<HostPort> ParseHostPort(std::string_view text) {
 }
 
 // The Asio blocking_tcp_client shape: every operation is asynchronous, and the io_context runs
-// for at most the timeout; what has not finished by then is cancelled by closing the socket.
+// until it finished, for at most the timeout; what has not finished by then (or when a caught
+// signal arrives) is cancelled by closing the socket.
 struct Client::Impl {
   asio::io_context io;
   tcp::socket socket{io};
   Duration timeout{};
   std::uint64_t next_correlation_id = 1;
+  std::string token;
   FrameParser parser{0xFFFFFFFFu};
+  // Set by InterruptOnSignals. A signal arriving while no wait is armed is queued by Asio and
+  // delivered to the next one.
+  std::optional<asio::signal_set> signals;
+  bool signal_wait_armed = false;
+  int interrupted = 0;
 
-  // Runs the io_context until the operation finished or the timeout passed.
+  void ArmSignalWait() {
+    if (!signals || signal_wait_armed) return;
+    signal_wait_armed = true;
+    signals->async_wait([this](const boost::system::error_code& ec, int signal) {
+      signal_wait_armed = false;
+      if (!ec) interrupted = signal;
+    });
+  }
+
+  // Runs the io_context until the operation finished (`done`), `wait` passed (kNoTimeout: no
+  // limit) or a signal interrupted it.
+  boost::system::error_code RunFor(const boost::system::error_code& result_if_done,
+                                   const bool& done, Duration wait) {
+    io.restart();
+    ArmSignalWait();
+    if (wait == kNoTimeout) {
+      while (!done && interrupted == 0 && io.run_one() > 0) {
+      }
+    } else {
+      const auto deadline = std::chrono::steady_clock::now() + wait;
+      while (!done && interrupted == 0 && io.run_one_until(deadline) > 0) {
+      }
+    }
+    if (done) return result_if_done;
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    while (!done && io.run_one() > 0) {  // the cancelled operation's handler
+    }
+    return interrupted != 0 ? asio::error::interrupted : asio::error::timed_out;
+  }
   boost::system::error_code RunFor(const boost::system::error_code& result_if_done,
                                    const bool& done) {
-    io.restart();
-    io.run_for(timeout);
-    if (!done) {
-      boost::system::error_code ignored;
-      socket.close(ignored);
-      io.restart();
-      io.run();
-      return asio::error::timed_out;
-    }
-    return result_if_done;
+    return RunFor(result_if_done, done, timeout);
   }
 };
 
@@ -98,6 +128,10 @@ Status Client::SendBytes(std::string_view bytes) {
 }
 
 Result<v1::Reply> Client::ReadReply() {
+  return ReadReply(impl_->timeout);
+}
+
+Result<v1::Reply> Client::ReadReply(Duration timeout) {
   std::string payload, error;
   std::array<char, 16 * 1024> buffer{};
   for (;;) {
@@ -123,8 +157,11 @@ Result<v1::Reply> Client::ReadReply() {
                                     n = got;
                                     done = true;
                                   });
-    const boost::system::error_code ec = impl_->RunFor(result, done);
+    const boost::system::error_code ec = impl_->RunFor(result, done, timeout);
     if (ec == asio::error::eof) return Status::Unavailable("the server closed the connection");
+    if (ec == asio::error::interrupted) {
+      return Status::Unavailable("interrupted by signal " + std::to_string(impl_->interrupted));
+    }
     if (ec) return Status::Unavailable("reading from the server: " + ec.message());
     impl_->parser.Feed(std::string_view(buffer.data(), n));
   }
@@ -146,8 +183,21 @@ bool Client::WaitClosed() {
   }
 }
 
+void Client::InterruptOnSignals() {
+  if (!impl_->signals) impl_->signals.emplace(impl_->io, SIGINT, SIGTERM);
+}
+
+int Client::interrupted() const {
+  return impl_->interrupted;
+}
+
+void Client::set_token(std::string token) {
+  impl_->token = std::move(token);
+}
+
 Result<v1::Reply> Client::Call(v1::Request request) {
   if (request.correlation_id() == 0) request.set_correlation_id(impl_->next_correlation_id++);
+  if (request.token().empty()) request.set_token(impl_->token);
   std::string payload;
   request.SerializeToString(&payload);
   if (Status sent = SendBytes(EncodeFrame(payload)); !sent.ok()) return sent;

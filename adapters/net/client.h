@@ -2,6 +2,12 @@
 // A small blocking client for the server (adapters/net/server.h): one connection, one request
 // at a time, every operation bounded by a timeout. For the command line and for tests.
 //
+// Waiting: every operation waits at most the timeout given to Connect, except a ReadReply
+// told otherwise (a watch reads with kNoTimeout: events come when they come). An operation
+// that does not finish in time is cancelled by closing the connection; so is one ended by a
+// signal (InterruptOnSignals). Either way the Client is then closed and every further
+// operation fails.
+//
 // Not thread-safe: one Client per thread.
 
 #include <cstdint>
@@ -32,16 +38,31 @@ class Client {
   Client& operator=(Client&&) noexcept;
   ~Client();
 
-  // Sends `request` (its correlation id set to the next one when 0) and waits for its reply.
+  // The credential sent with every Call whose request carries no token of its own.
+  void set_token(std::string token);
+
+  // Sends `request` (its correlation id set to the next one when 0, the token set when
+  // empty) and waits for its reply.
   // Unavailable when the connection fails or times out, InvalidArgument for a reply that does
   // not parse.
   Result<v1::Reply> Call(v1::Request request);
 
-  // The raw pieces, for tests: bytes as they are, and the next reply frame.
+  // The raw pieces: bytes as they are (for tests), and the next reply frame, waiting at most
+  // the Connect timeout or `timeout` (kNoTimeout: until one comes, the connection drops or a
+  // signal interrupts). Frames pushed on a subscription are read this way.
+  static constexpr Duration kNoTimeout = Duration::max();
   Status SendBytes(std::string_view bytes);
   Result<v1::Reply> ReadReply();
+  Result<v1::Reply> ReadReply(Duration timeout);
   // True when the server closed the connection (a read sees end of file) within the timeout.
   bool WaitClosed();
+
+  // From now on SIGINT and SIGTERM end the operation waiting (or the next one, when they arrive
+  // between operations) instead of the process: it fails with Unavailable, the connection is
+  // closed, and interrupted() says which signal it was. For the command line's `watch`.
+  void InterruptOnSignals();
+  // The signal that interrupted an operation, 0 while none has.
+  int interrupted() const;
 
  private:
   struct Impl;

@@ -18,13 +18,16 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <csignal>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <variant>
 #include <vector>
 
+#include "adapters/net/access.h"
 #include "adapters/net/frame.h"
 #include "adapters/proto/codec.h"
 #include "adapters/store/command_codec.h"
@@ -40,22 +43,20 @@ using asio::use_awaitable;
 using asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
-// One decoded request waiting for the dispatch strand. `done` is called on the strand.
-struct WorkItem {
-  std::uint64_t correlation_id = 0;
-  std::variant<TimedCommand, Query> body;
-  bool explicit_time = false;  // an AdvanceTime to a given instant keeps its instant
-  SteadyClock::time_point received;
-  std::function<void(v1::Reply)> done;
-};
-
 // A connection's socket and the watchdog that closes it when its deadline passes. Used only
-// from the connection's own strand (the socket's executor).
+// from the connection's own strand (the socket's executor), except `closed`.
 struct Connection {
-  explicit Connection(tcp::socket s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+  explicit Connection(tcp::socket s)
+      : socket(std::move(s)), watchdog(socket.get_executor()), wake(socket.get_executor()) {}
   tcp::socket socket;
   asio::steady_timer watchdog;
   SteadyClock::time_point deadline = SteadyClock::time_point::max();
+  // A watching connection: frames waiting to be written, and the timer its writer sleeps on
+  // (cancelled to wake it).
+  std::deque<std::string> outbox;
+  asio::steady_timer wake;
+  bool close_after_outbox = false;   // a watcher too far behind: its last frame is queued
+  std::atomic<bool> closed{false};  // read by the dispatch strand to drop a gone watcher
 
   // A deadline earlier than the one the watchdog waits for wakes it to wait again.
   void SetDeadline(SteadyClock::time_point when) {
@@ -63,6 +64,46 @@ struct Connection {
     if (when < watchdog.expiry()) watchdog.cancel();
   }
 };
+
+// A Subscribe, for the dispatch strand to register.
+struct WatchRequest {
+  std::set<std::string> request_ids;  // empty: every event
+  std::shared_ptr<Connection> connection;
+};
+
+// One decoded request waiting for the dispatch strand. `done` is called on the strand.
+struct WorkItem {
+  std::uint64_t correlation_id = 0;
+  store::Credential who;
+  std::variant<TimedCommand, Query, WatchRequest> body;
+  bool explicit_time = false;  // an AdvanceTime to a given instant keeps its instant
+  SteadyClock::time_point received;
+  std::function<void(v1::Reply)> done;
+};
+
+// A registered watcher, owned by the dispatch strand.
+struct Watcher {
+  std::uint64_t correlation_id = 0;
+  store::Credential who;
+  std::set<std::string> request_ids;
+  std::shared_ptr<Connection> connection;
+};
+
+// The requests an event is about (none for road and team-only events).
+std::vector<std::string_view> RequestsOf(const Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::vector<std::string_view> {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, TeamPreempted>) {
+          return {e.from_request, e.to_request};
+        } else if constexpr (requires { e.request_id; }) {
+          return {e.request_id};
+        } else {
+          return {};
+        }
+      },
+      event);
+}
 
 // The frame of a reply.
 std::string ReplyFrame(const v1::Reply& reply) {
@@ -85,6 +126,7 @@ Status ServerOptions::Validate() const {
   if (read_timeout <= Duration::zero()) {
     return Status::InvalidArgument("read_timeout: must be positive");
   }
+  if (max_watch_backlog == 0) return Status::InvalidArgument("max_watch_backlog: must be positive");
   if (io_threads == 0 || io_threads > 64) {
     return Status::InvalidArgument("io_threads: must be 1 .. 64");
   }
@@ -93,11 +135,16 @@ Status ServerOptions::Validate() const {
 
 struct Server::Impl {
   Impl(const ServerOptions& o, const ServerWorld& w, store::Journal j, Dispatcher d)
-      : options(o), graph(*w.graph), journal(std::move(j)), dispatcher(std::move(d)) {}
+      : options(o),
+        graph(*w.graph),
+        authenticate(w.authenticate),
+        journal(std::move(j)),
+        dispatcher(std::move(d)) {}
 
   // --- Immutable after Start ---
   ServerOptions options;
   const RoadGraph& graph;
+  std::function<Result<store::Credential>(std::string_view)> authenticate;
   CodecLimits limits;
   std::uint16_t port = 0;
   store::RecoveryReport recovery;
@@ -113,6 +160,7 @@ struct Server::Impl {
   // --- Owned by dispatch_strand ---
   store::Journal journal;
   Dispatcher dispatcher;
+  std::vector<Watcher> watchers;
 
   // --- Shared between threads ---
   std::mutex queue_mutex;
@@ -179,9 +227,11 @@ struct Server::Impl {
 
   static void Close(Connection& c) {
     boost::system::error_code ignored;
+    c.closed = true;
     c.socket.shutdown(tcp::socket::shutdown_both, ignored);
     c.socket.close(ignored);
     c.watchdog.cancel();
+    c.wake.cancel();
   }
 
   // Closes the socket when its deadline passes; every read and write sets the deadline.
@@ -224,8 +274,12 @@ struct Server::Impl {
       }
       if (outcome == FrameParser::Outcome::kFrame) {
         bool keep_open = true;
-        const v1::Reply reply = co_await Handle(payload, &keep_open);
+        const v1::Reply reply = co_await Handle(c, payload, &keep_open);
         open = co_await Write(*c, reply) && keep_open;
+        if (open && reply.has_subscribed()) {
+          co_await Stream(c);
+          break;
+        }
         continue;
       }
       // A frame begun must be finished within read_timeout; between frames idle_timeout.
@@ -242,8 +296,69 @@ struct Server::Impl {
     connections.erase(id);
   }
 
+  // A watching connection: writes what the dispatch strand queues in its outbox, and watches
+  // the socket so that a client going away (or sending anything) ends the stream.
+  awaitable<void> Stream(std::shared_ptr<Connection> c) {
+    c->SetDeadline(SteadyClock::time_point::max());
+    asio::co_spawn(c->socket.get_executor(), DrainInput(c), asio::detached);
+    while (c->socket.is_open()) {
+      while (!c->outbox.empty() && c->socket.is_open()) {
+        const std::string frame = std::move(c->outbox.front());
+        c->outbox.pop_front();
+        c->SetDeadline(SteadyClock::now() + options.read_timeout);
+        boost::system::error_code ec;
+        co_await asio::async_write(c->socket, asio::buffer(frame),
+                                   asio::redirect_error(use_awaitable, ec));
+        if (ec) {
+          Close(*c);
+          co_return;
+        }
+        c->SetDeadline(SteadyClock::time_point::max());
+      }
+      if (c->close_after_outbox) {
+        Close(*c);
+        co_return;
+      }
+      if (!c->socket.is_open()) break;
+      boost::system::error_code ignored;
+      c->wake.expires_at(SteadyClock::time_point::max());
+      co_await c->wake.async_wait(asio::redirect_error(use_awaitable, ignored));
+    }
+  }
+
+  // Reads a watching connection until the client closes it; a frame sent there ends it too.
+  static awaitable<void> DrainInput(std::shared_ptr<Connection> c) {
+    std::array<char, 256> buffer{};
+    boost::system::error_code ec;
+    const std::size_t n = co_await c->socket.async_read_some(
+        asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
+    if (!ec && n > 0) spdlog::info("watcher sent data on its stream; closed");
+    Close(*c);
+  }
+
+  // On the connection's strand: queues a pushed frame, or drops a watcher too far behind.
+  void Push(const std::shared_ptr<Connection>& c, std::string frame, std::uint64_t correlation_id) {
+    if (!c->socket.is_open() || c->close_after_outbox) return;
+    if (c->outbox.size() >= options.max_watch_backlog) {
+      spdlog::warn("watcher {} is {} frames behind; dropped", correlation_id, c->outbox.size());
+      // The frames not yet written are replaced by one that says why the stream ends; the
+      // writer closes the connection after it (or at the write timeout).
+      c->outbox.clear();
+      c->outbox.push_back(ReplyFrame(ErrorReply(
+          correlation_id, v1::RESOURCE_EXHAUSTED,
+          "watch: more than " + std::to_string(options.max_watch_backlog) +
+              " event frames unread; the stream is closed")));
+      c->close_after_outbox = true;
+      c->closed = true;
+    } else {
+      c->outbox.push_back(std::move(frame));
+    }
+    c->wake.cancel();
+  }
+
   // The reply to one frame's payload. *keep_open turns false when the payload is malformed.
-  awaitable<v1::Reply> Handle(const std::string& payload, bool* keep_open) {
+  awaitable<v1::Reply> Handle(const std::shared_ptr<Connection>& c, const std::string& payload,
+                              bool* keep_open) {
     Result<v1::Request> request = ParseRequest(payload);
     if (!request.ok()) {
       *keep_open = false;
@@ -253,12 +368,34 @@ struct Server::Impl {
     WorkItem item;
     item.correlation_id = correlation_id;
     item.received = SteadyClock::now();
-    switch (KindOf(*request)) {
+    const BodyKind kind = KindOf(*request);
+    if (kind == BodyKind::kMissing) {
+      *keep_open = false;
+      co_return ErrorReply(correlation_id, v1::INVALID_ARGUMENT, "request: no body");
+    }
+    Result<store::Credential> who = authenticate(request->token());
+    if (!who.ok()) {
+      spdlog::warn("{} id={} refused: {}", BodyName(*request), correlation_id,
+                   who.status().message());
+      co_return ErrorReply(correlation_id, who.status());
+    }
+    if (Status permitted = Permit(*who, &*request); !permitted.ok()) {
+      spdlog::warn("{} id={} by={} refused: {}", BodyName(*request), correlation_id, who->id,
+                   permitted.message());
+      co_return ErrorReply(correlation_id, permitted);
+    }
+    item.who = std::move(who).value();
+    switch (kind) {
       case BodyKind::kMissing:
-        *keep_open = false;
-        co_return ErrorReply(correlation_id, v1::INVALID_ARGUMENT, "request: no body");
-      case BodyKind::kSubscribe:
-        co_return ErrorReply(correlation_id, v1::FAILED_PRECONDITION, "subscribe: not served yet");
+        co_return ErrorReply(correlation_id, v1::INTERNAL, "request: no body");
+      case BodyKind::kSubscribe: {
+        WatchRequest watch;
+        for (const std::string& id : request->subscribe().request_ids())
+          watch.request_ids.insert(id);
+        watch.connection = c;
+        item.body = std::move(watch);
+        break;
+      }
       case BodyKind::kCommand: {
         Result<TimedCommand> command = DecodeCommand(*request, graph, Now(), limits);
         if (!command.ok()) co_return ErrorReply(correlation_id, command.status());
@@ -315,12 +452,19 @@ struct Server::Impl {
       batch.swap(queue);
       drain_posted = false;
     }
-    // Stamps never go backwards, so that the dispatcher accepts them in journal order.
+    // Stamps never go backwards, so that the dispatcher accepts them in journal order. A
+    // command refused before journaling (a unit cancelling another unit's request) is left
+    // out of the commit and answered at its turn.
     std::vector<TimedCommand> commands;
+    std::vector<Status> refused(batch.size());
+    std::map<std::string, std::string> submitted_units;  // by commands earlier in this batch
     Instant latest = dispatcher.now();
-    for (WorkItem& item : batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      WorkItem& item = batch[i];
       auto* command = std::get_if<TimedCommand>(&item.body);
       if (command == nullptr) continue;
+      refused[i] = MayApply(item.who, command->command, submitted_units);
+      if (!refused[i].ok()) continue;
       if (!item.explicit_time) command->at = std::max(command->at, latest);
       latest = std::max(latest, command->at);
       commands.push_back(*command);
@@ -337,9 +481,28 @@ struct Server::Impl {
       }
     }
     std::size_t next_command = 0;
-    for (WorkItem& item : batch) {
-      if (std::holds_alternative<Query>(item.body)) {
-        item.done(Answer(item.correlation_id, std::get<Query>(item.body)));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      WorkItem& item = batch[i];
+      if (const auto* query = std::get_if<Query>(&item.body)) {
+        item.done(Answer(item.correlation_id, item.who, *query));
+        continue;
+      }
+      if (auto* watch = std::get_if<WatchRequest>(&item.body)) {
+        watchers.push_back(Watcher{item.correlation_id, item.who, std::move(watch->request_ids),
+                                   std::move(watch->connection)});
+        spdlog::info("subscribe id={} by={} ({} watching)", item.correlation_id, item.who.id,
+                     watchers.size());
+        v1::Reply reply;
+        reply.set_correlation_id(item.correlation_id);
+        reply.mutable_subscribed();
+        item.done(std::move(reply));
+        continue;
+      }
+      if (!refused[i].ok()) {
+        spdlog::warn("{} id={} by={} refused: {}",
+                     store::CommandKind(std::get<TimedCommand>(item.body).command),
+                     item.correlation_id, item.who.id, refused[i].message());
+        item.done(ErrorReply(item.correlation_id, refused[i]));
         continue;
       }
       const TimedCommand& command = commands[next_command++];
@@ -349,14 +512,18 @@ struct Server::Impl {
                            Status::Unavailable("journal cannot be written: " + written.message()));
       } else {
         Result<std::vector<Event>> events = dispatcher.Apply(command);
-        reply = events.ok() ? EventsReply(item.correlation_id, *events, graph)
-                            : ErrorReply(item.correlation_id, events.status());
+        if (events.ok()) {
+          reply = EventsReply(item.correlation_id, *events, graph);
+          Publish(*events);
+        } else {
+          reply = ErrorReply(item.correlation_id, events.status());
+        }
       }
       const auto micros =
           std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - item.received)
               .count();
-      spdlog::info("{} id={} batch={} {}us {}", store::CommandKind(command.command),
-                   item.correlation_id, batch.size(), micros,
+      spdlog::info("{} id={} by={} batch={} {}us {}", store::CommandKind(command.command),
+                   item.correlation_id, item.who.id, batch.size(), micros,
                    reply.code() == v1::OK
                        ? std::string("ok")
                        : v1::ErrorCode_Name(reply.code()) + ": " + reply.message());
@@ -364,11 +531,77 @@ struct Server::Impl {
     }
   }
 
-  v1::Reply Answer(std::uint64_t correlation_id, const Query& query) const {
+  // Whether `who` may have `command` journaled and applied: a unit cancels its own requests
+  // only (known to the dispatcher, or submitted earlier in this batch, `submitted_units`).
+  Status MayApply(const store::Credential& who, const Command& command,
+                  std::map<std::string, std::string>& submitted_units) const {
+    if (const auto* submit = std::get_if<SubmitRequest>(&command)) {
+      submitted_units.emplace(submit->request_id, submit->unit);
+    } else if (const auto* batch = std::get_if<SubmitBatch>(&command)) {
+      for (const SubmitRequest& r : batch->requests)
+        submitted_units.emplace(r.request_id, r.unit);
+    } else if (const auto* cancel = std::get_if<CancelRequest>(&command)) {
+      const RequestState* request = dispatcher.FindRequest(cancel->request_id);
+      const auto pending = submitted_units.find(cancel->request_id);
+      const std::string_view unit = request != nullptr        ? std::string_view(request->unit)
+                                    : pending != submitted_units.end() ? std::string_view(pending->second)
+                                                                       : std::string_view();
+      if ((request != nullptr || pending != submitted_units.end()) && !OwnsRequest(who, unit)) {
+        return Status::PermissionDenied("credential " + who.id + " (unit " + who.unit +
+                                        ") may not cancel request '" + cancel->request_id +
+                                        "' of unit '" + std::string(unit) + "'");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Sends `events` to every watcher they concern; forgets watchers whose connection is gone.
+  void Publish(const std::vector<Event>& events) {
+    if (watchers.empty() || events.empty()) return;
+    std::erase_if(watchers, [](const Watcher& w) { return w.connection->closed.load(); });
+    for (const Watcher& watcher : watchers) {
+      v1::Reply push;
+      push.set_correlation_id(watcher.correlation_id);
+      v1::Events* out = push.mutable_events();
+      for (const Event& event : events) {
+        if (Covers(watcher, event)) EncodeEvent(event, graph, out->add_events());
+      }
+      if (out->events_size() == 0) continue;
+      std::shared_ptr<Connection> c = watcher.connection;
+      asio::post(c->socket.get_executor(),
+                 [this, c, frame = ReplyFrame(push), id = watcher.correlation_id]() mutable {
+                   Push(c, std::move(frame), id);
+                 });
+    }
+  }
+
+  bool Covers(const Watcher& watcher, const Event& event) const {
+    const std::vector<std::string_view> about = RequestsOf(event);
+    const bool unit = watcher.who.role == store::CredentialRole::kUnit;
+    if (about.empty()) return watcher.request_ids.empty() && !unit;
+    for (std::string_view id : about) {
+      if (!watcher.request_ids.empty() && !watcher.request_ids.contains(std::string(id))) continue;
+      if (unit) {
+        const RequestState* request = dispatcher.FindRequest(std::string(id));
+        if (request == nullptr || !OwnsRequest(watcher.who, request->unit)) continue;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  v1::Reply Answer(std::uint64_t correlation_id, const store::Credential& who,
+                   const Query& query) const {
     v1::Reply reply;
     reply.set_correlation_id(correlation_id);
     if (const auto* q = std::get_if<RequestQuery>(&query)) {
       const RequestState* request = dispatcher.FindRequest(q->request_id);
+      if (request != nullptr && !OwnsRequest(who, request->unit)) {
+        return ErrorReply(correlation_id,
+                          Status::PermissionDenied("credential " + who.id + " (unit " + who.unit +
+                                                   ") may not read request '" + q->request_id +
+                                                   "' of another unit"));
+      }
       if (request == nullptr) {
         return ErrorReply(correlation_id,
                           Status::NotFound("request '" + q->request_id + "' is not known"));
@@ -412,6 +645,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   if (Status valid = options.Validate(); !valid.ok()) return valid;
   if (world.graph == nullptr || world.registry == nullptr) {
     return Status::InvalidArgument("server: a road graph and a registry are required");
+  }
+  if (!world.authenticate) {
+    return Status::InvalidArgument("server: a credential check (ServerWorld::authenticate) is required");
   }
   Result<store::Journal> journal = store::Journal::Open(world.journal_path, world.journal_options);
   if (!journal.ok()) return journal.status();

@@ -13,6 +13,19 @@
 // (an unknown team, say) is in the journal too; recovery skips it as the dispatcher did
 // (adapters/store/recovery.h), so the state after a restart is the same.
 //
+// Credentials: every request carries a token; ServerWorld::authenticate says whose it is
+// (adapters/store/credentials.h), and adapters/net/access.h says what that role may send. An
+// unknown or revoked token gets UNAUTHENTICATED, a body the role may not send
+// PERMISSION_DENIED; the connection stays open either way and nothing is journaled.
+//
+// Watching: a Subscribe turns its connection into a stream. The server answers `subscribed`,
+// then pushes a Reply (with the Subscribe's correlation id and `events`) after every command
+// whose events the subscription covers: events about the listed requests, or every event
+// when none is listed; a unit credential sees only events about its own unit's requests. A
+// watcher that falls more than max_watch_backlog frames behind is sent RESOURCE_EXHAUSTED and
+// closed, so that a stalled client never holds the dispatch loop or the server's memory.
+// A streaming connection takes no further requests: commands go on another connection.
+//
 // Errors: a frame that cannot be read (zero or oversize length), a payload that is not a
 // Request, or a Request without a body gets an error Reply and its connection is closed; the
 // server keeps serving everyone else. A command the codec or the dispatcher refuses gets an
@@ -28,7 +41,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "adapters/store/credentials.h"
 #include "adapters/store/journal.h"
 #include "engine/core/status.h"
 #include "engine/core/time.h"
@@ -48,6 +63,8 @@ struct ServerOptions {
   // --- Timeouts ---
   Duration idle_timeout = std::chrono::minutes(5);   // no frame started for this long: closed
   Duration read_timeout = std::chrono::seconds(30);  // a started frame (or a reply) takes longer
+  // --- Watching ---
+  std::size_t max_watch_backlog = 4096;  // frames queued for one watcher before it is dropped
   // --- Threads ---
   // Two by default, on this two-core machine: the journal's fsync blocks the thread running the
   // dispatch strand, and the second thread keeps reading frames meanwhile, which is what lets
@@ -69,6 +86,10 @@ struct ServerWorld {
   DispatchOptions dispatch;
   std::filesystem::path journal_path;
   store::JournalOptions journal_options;
+  // Whose token this is: Unauthenticated for an unknown or revoked one, Unavailable when the
+  // credentials cannot be read. Required; called from the I/O threads, so thread-safe
+  // (store::CredentialGate is).
+  std::function<Result<store::Credential>(std::string_view token)> authenticate;
 };
 
 class Server {

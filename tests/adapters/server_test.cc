@@ -1,6 +1,5 @@
-// The server on loopback: data/xizang and the seed registry (imported into a temporary
-// database), a journal in a temporary directory, port 0, the clock fixed to 2026-11-01T08:00Z
-// and running on from there. Clients are the blocking net::Client.
+// The server on loopback (tests/support/server_fixture.h): frames, concurrency, durability,
+// credentials and watching.
 
 #include "adapters/net/server.h"
 
@@ -15,154 +14,19 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <functional>
 #include <thread>
 #include <vector>
 
-#include "adapters/cli/registry_command.h"
-#include "adapters/cli/route_command.h"
-#include "adapters/loaders/network_loader.h"
 #include "adapters/net/client.h"
 #include "adapters/net/frame.h"
-#include "adapters/store/registry_store.h"
-#include "tests/support/files.h"
+#include "tests/support/server_fixture.h"
 
 namespace {
 
+using namespace baiying::testing;  // NOLINT: the fixture's names read better bare
 using baiying::Instant;
-using baiying::Registry;
 using baiying::Result;
-using baiying::RoadGraph;
-using baiying::net::Client;
-using baiying::net::Server;
-using baiying::net::ServerOptions;
-using baiying::net::ServerWorld;
-namespace v1 = baiying::v1;
-
-const Instant kStart =
-    Instant(std::chrono::sys_days(std::chrono::year{2026} / 11 / 1)) + std::chrono::hours(8);
-
-Instant TestClock() {
-  static const auto started = std::chrono::steady_clock::now();
-  return kStart +
-         std::chrono::duration_cast<baiying::Duration>(std::chrono::steady_clock::now() - started);
-}
-
-std::int64_t UnixMs(Instant t) {
-  return t.time_since_epoch().count();
-}
-
-// data/xizang and the seed registry, loaded once per test.
-struct World {
-  baiying::testing::TempDir dir;
-  std::unique_ptr<RoadGraph> graph;
-  std::shared_ptr<const Registry> registry;
-
-  World() {
-    spdlog::set_level(spdlog::level::warn);
-    const std::filesystem::path network = std::filesystem::path(BAIYING_SOURCE_DIR) / "data/xizang";
-    Result<baiying::loaders::NetworkSpec> spec = baiying::loaders::LoadNetworkSpec(network);
-    REQUIRE(spec.ok());
-    Result<RoadGraph> built = baiying::loaders::BuildGraph(std::move(*spec));
-    REQUIRE(built.ok());
-    graph = std::make_unique<RoadGraph>(std::move(built).value());
-    baiying::cli::RegistryFlags flags;
-    flags.db = dir.path() / "registry.db";
-    flags.network = network;
-    flags.now = kStart;
-    std::ostringstream notes;
-    Result<baiying::store::RegistryStore> store = baiying::cli::OpenRegistryStore(flags, notes);
-    REQUIRE_MESSAGE(store.ok(), store.status().message());
-    Result<Registry> loaded = store->Load();
-    REQUIRE(loaded.ok());
-    registry = std::make_shared<const Registry>(std::move(loaded).value());
-  }
-
-  std::filesystem::path journal() const { return dir.path() / "journal.db"; }
-};
-
-// A Server running Run() on a background thread until Stop() or destruction.
-class RunningServer {
- public:
-  explicit RunningServer(const World& world, ServerOptions options = Options(),
-                         baiying::store::JournalOptions journal = {}) {
-    ServerWorld w;
-    w.journal_options = journal;
-    w.graph = world.graph.get();
-    w.registry = world.registry;
-    w.journal_path = world.journal();
-    Result<std::unique_ptr<Server>> started = Server::Start(options, w);
-    REQUIRE_MESSAGE(started.ok(), started.status().message());
-    server_ = std::move(started).value();
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-  ~RunningServer() { Stop(); }
-
-  static ServerOptions Options() {
-    ServerOptions options;
-    options.port = 0;
-    options.handle_signals = false;
-    options.read_timeout = std::chrono::milliseconds(300);
-    options.clock = TestClock;
-    return options;
-  }
-
-  void Stop() {
-    if (thread_.joinable()) {
-      server_->Stop();
-      thread_.join();
-    }
-  }
-  Client Connect() const {
-    Result<Client> client = Client::Connect("127.0.0.1", server_->port(), std::chrono::seconds(5));
-    REQUIRE_MESSAGE(client.ok(), client.status().message());
-    return std::move(client).value();
-  }
-  const Server& server() const { return *server_; }
-
- private:
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-};
-
-v1::Request Submit(const std::string& id, std::uint32_t place_id,
-                   const std::vector<std::pair<std::string, int>>& need) {
-  v1::Request request;
-  v1::Submit* submit = request.mutable_submit();
-  submit->set_request_id(id);
-  submit->set_unit("unit-" + id);
-  submit->set_place_id(place_id);
-  submit->set_priority(v1::PRIORITY_URGENT);
-  submit->set_mode(v1::MODE_EMERGENCY);
-  submit->set_deadline_unix_ms(UnixMs(kStart + std::chrono::hours(24)));
-  for (const auto& [specialty, quantity] : need) {
-    v1::RequestLine* line = submit->add_lines();
-    line->set_specialty(specialty);
-    line->set_quantity(quantity);
-  }
-  return request;
-}
-
-v1::Request GetRequest(const std::string& id) {
-  v1::Request request;
-  request.mutable_get_request()->set_request_id(id);
-  return request;
-}
-
-std::vector<std::string> AssignedTeams(const v1::Reply& reply) {
-  std::vector<std::string> teams;
-  for (const v1::Event& event : reply.events().events()) {
-    if (event.has_team_assigned()) teams.push_back(event.team_assigned().team());
-  }
-  return teams;
-}
-
-// team -> units, of a request's active assignments.
-std::map<std::string, std::uint32_t> Assignments(const v1::Reply& reply) {
-  std::map<std::string, std::uint32_t> out;
-  for (const v1::AssignmentInfo& a : reply.request().assignments())
-    out[a.team()] += a.units();
-  return out;
-}
 
 std::string Frame(const google::protobuf::Message& message) {
   return baiying::EncodeFrame(message.SerializeAsString());
@@ -262,10 +126,10 @@ TEST_CASE("server: bad frames get an error reply and a close; the server serves 
   }
 }
 
-TEST_CASE("server: 64 clients submitting at once all get answers, no team assigned twice") {
+TEST_CASE("server: 200 clients submitting at once all get answers, no team assigned twice") {
   World world;
   RunningServer server(world);
-  constexpr int kClients = 64;
+  constexpr int kClients = 200;
   const std::uint32_t places = static_cast<std::uint32_t>(world.graph->place_count());
   std::mutex mutex;
   std::vector<std::string> failures;
@@ -275,6 +139,7 @@ TEST_CASE("server: 64 clients submitting at once all get answers, no team assign
   for (int i = 0; i < kClients; ++i) {
     threads.emplace_back([&, i] {
       Result<Client> client = Client::Connect("127.0.0.1", server.server().port());
+      if (client.ok()) client->set_token(std::string(kOfficerToken));
       if (!client.ok()) {
         std::lock_guard lock(mutex);
         failures.push_back(client.status().message());
@@ -397,4 +262,191 @@ TEST_CASE("server: a restarted server recovers every request with the same assig
   Result<v1::Reply> again = client.Call(Submit("J0", 0, {{"medical", 2}}));
   REQUIRE(again.ok());
   CHECK(again->events().SerializeAsString() == first_answer["J0"]);
+}
+
+TEST_CASE("server: unknown, revoked and missing credentials are refused; nothing is journaled") {
+  World world;
+  RunningServer server(world);
+  for (const std::string_view token : {std::string_view("by_nobody"), kRevokedToken,
+                                       std::string_view()}) {
+    CAPTURE(token);
+    Client client = server.Connect(token);
+    Result<v1::Reply> reply = client.Call(Submit("X1", 16, {{"medical", 1}}));
+    REQUIRE(reply.ok());
+    CHECK(reply->code() == v1::UNAUTHENTICATED);
+    CHECK(reply->message().find(std::string(token.empty() ? "unknown" : "credential")) !=
+          std::string::npos);
+    // The connection stays open and a query is refused the same way.
+    Result<v1::Reply> query = client.Call(GetRequest("X1"));
+    REQUIRE(query.ok());
+    CHECK(query->code() == v1::UNAUTHENTICATED);
+  }
+  CHECK(server.server().journaled() == 0);
+  Client officer = server.Connect();
+  Result<v1::Reply> state = officer.Call(GetRequest("X1"));
+  REQUIRE(state.ok());
+  CHECK(state->code() == v1::NOT_FOUND);
+}
+
+TEST_CASE("server: what each role may send") {
+  World world;
+  RunningServer server(world);
+  Client officer = server.Connect();
+  Client admin = server.Connect(kAdminToken);
+  Client dingri = server.Connect(UnitToken("定日边防连"));
+  Client other = server.Connect(UnitToken("萨嘎边防营"));
+
+  v1::Request suspend;
+  suspend.mutable_set_suspension()->set_team("TM-LS-MED-01");
+  suspend.mutable_set_suspension()->set_suspended(true);
+  suspend.mutable_set_suspension()->set_reason("drill of the access rules");
+  Result<v1::Reply> refused = officer.Call(suspend);
+  REQUIRE(refused.ok());
+  CHECK(refused->code() == v1::PERMISSION_DENIED);
+  CHECK(refused->message().find("admin") != std::string::npos);
+  Result<v1::Reply> by_admin = admin.Call(suspend);
+  REQUIRE(by_admin.ok());
+  CHECK(by_admin->code() != v1::PERMISSION_DENIED);
+  CHECK(by_admin->code() != v1::UNAUTHENTICATED);
+
+  // A unit submits for itself: an empty unit is filled in, another unit is refused.
+  v1::Request mine = Submit("U1", 16, {{"medical", 1}});
+  mine.mutable_submit()->clear_unit();
+  Result<v1::Reply> accepted = dingri.Call(mine);
+  REQUIRE(accepted.ok());
+  REQUIRE_MESSAGE(accepted->code() == v1::OK, accepted->message());
+  v1::Request theirs = Submit("U2", 16, {{"medical", 1}});
+  theirs.mutable_submit()->set_unit("萨嘎边防营");
+  Result<v1::Reply> impersonating = dingri.Call(theirs);
+  REQUIRE(impersonating.ok());
+  CHECK(impersonating->code() == v1::PERMISSION_DENIED);
+
+  // It reads its own request, not another unit's; it cannot cancel another unit's.
+  Result<v1::Reply> own = dingri.Call(GetRequest("U1"));
+  REQUIRE(own.ok());
+  REQUIRE(own->code() == v1::OK);
+  CHECK(own->request().unit() == "定日边防连");
+  Result<v1::Reply> peeking = other.Call(GetRequest("U1"));
+  REQUIRE(peeking.ok());
+  CHECK(peeking->code() == v1::PERMISSION_DENIED);
+  const std::uint64_t journaled_before = server.server().journaled();
+  v1::Request cancel;
+  cancel.mutable_cancel()->set_request_id("U1");
+  cancel.mutable_cancel()->set_reason("not ours to cancel");
+  Result<v1::Reply> foreign_cancel = other.Call(cancel);
+  REQUIRE(foreign_cancel.ok());
+  CHECK(foreign_cancel->code() == v1::PERMISSION_DENIED);
+  CHECK(server.server().journaled() == journaled_before);
+
+  // Officer-only bodies.
+  v1::Request demand;
+  demand.mutable_get_demand();
+  Result<v1::Reply> unit_demand = dingri.Call(demand);
+  REQUIRE(unit_demand.ok());
+  CHECK(unit_demand->code() == v1::PERMISSION_DENIED);
+  v1::Request close;
+  close.mutable_close_road()->mutable_from()->set_id(16);
+  close.mutable_close_road()->mutable_to()->set_id(
+      world.graph->head(baiying::ArcId(world.graph->first_out(baiying::PlaceId(16)))).value());
+  Result<v1::Reply> unit_close = dingri.Call(close);
+  REQUIRE(unit_close.ok());
+  CHECK(unit_close->code() == v1::PERMISSION_DENIED);
+
+  // Its own cancel goes through.
+  Result<v1::Reply> own_cancel = dingri.Call(cancel);
+  REQUIRE(own_cancel.ok());
+  CHECK_MESSAGE(own_cancel->code() == v1::OK, own_cancel->message());
+}
+
+namespace {
+
+// Reads pushed frames until `pred` holds on the events seen so far or the client times out.
+std::vector<v1::Event> ReadEventsUntil(Client& watcher,
+                                       const std::function<bool(const std::vector<v1::Event>&)>& pred) {
+  std::vector<v1::Event> seen;
+  while (!pred(seen)) {
+    Result<v1::Reply> push = watcher.ReadReply();
+    if (!push.ok()) break;
+    for (const v1::Event& e : push->events().events())
+      seen.push_back(e);
+  }
+  return seen;
+}
+
+bool HasAcceptance(const std::vector<v1::Event>& events, const std::string& id) {
+  for (const v1::Event& e : events) {
+    if (e.has_request_accepted() && e.request_accepted().request_id() == id) return true;
+  }
+  return false;
+}
+
+v1::Request Watch(std::vector<std::string> ids = {}) {
+  v1::Request request;
+  v1::Subscribe* subscribe = request.mutable_subscribe();
+  for (const std::string& id : ids)
+    subscribe->add_request_ids(id);
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("server: a watcher gets the events of other clients' commands as they happen") {
+  World world;
+  RunningServer server(world);
+  Client all = server.Connect();
+  Result<v1::Reply> subscribed = all.Call(Watch());
+  REQUIRE(subscribed.ok());
+  REQUIRE_MESSAGE(subscribed->code() == v1::OK, subscribed->message());
+  CHECK(subscribed->has_subscribed());
+  Client only_w2 = server.Connect();
+  REQUIRE(only_w2.Call(Watch({"W2"}))->has_subscribed());
+  Client unit_watch = server.Connect(UnitToken("定日边防连"));
+  REQUIRE(unit_watch.Call(Watch())->has_subscribed());
+
+  Client officer = server.Connect();
+  Result<v1::Reply> w1 = officer.Call(Submit("W1", 16, {{"medical", 1}}));
+  REQUIRE(w1.ok());
+  REQUIRE(w1->code() == v1::OK);
+  v1::Request w2 = Submit("W2", 20, {{"transport", 1}});
+  w2.mutable_submit()->set_unit("定日边防连");
+  REQUIRE(officer.Call(w2)->code() == v1::OK);
+  v1::Request close;
+  close.mutable_close_road()->mutable_from()->set_id(16);
+  close.mutable_close_road()->mutable_to()->set_id(
+      world.graph->head(baiying::ArcId(world.graph->first_out(baiying::PlaceId(16)))).value());
+  close.mutable_close_road()->set_reason("watch test");
+  Result<v1::Reply> closed = officer.Call(close);
+  REQUIRE(closed.ok());
+
+  // Everything, in order: W1's acceptance before W2's.
+  const std::vector<v1::Event> seen = ReadEventsUntil(all, [](const auto& events) {
+    return HasAcceptance(events, "W1") && HasAcceptance(events, "W2");
+  });
+  REQUIRE(HasAcceptance(seen, "W1"));
+  REQUIRE(HasAcceptance(seen, "W2"));
+  std::size_t first_w1 = seen.size(), first_w2 = seen.size();
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    if (seen[i].text().find("W1") != std::string::npos) first_w1 = std::min(first_w1, i);
+    if (seen[i].text().find("W2") != std::string::npos) first_w2 = std::min(first_w2, i);
+  }
+  CHECK(first_w1 < first_w2);
+  // Only W2's events for the filtered watcher and for the unit's own watcher.
+  for (Client* c : {&only_w2, &unit_watch}) {
+    const std::vector<v1::Event> filtered =
+        ReadEventsUntil(*c, [](const auto& events) { return HasAcceptance(events, "W2"); });
+    REQUIRE(HasAcceptance(filtered, "W2"));
+    for (const v1::Event& e : filtered) {
+      CHECK(e.text().find("W1") == std::string::npos);
+      CHECK_FALSE(e.has_road_closed());
+    }
+  }
+  // A watcher that leaves is forgotten; commands go on.
+  { Client leaving = server.Connect(); REQUIRE(leaving.Call(Watch())->has_subscribed()); }
+  Result<v1::Reply> w3 = officer.Call(Submit("W3", 16, {{"medical", 1}}));
+  REQUIRE(w3.ok());
+  CHECK(w3->code() == v1::OK);
+  CHECK(HasAcceptance(ReadEventsUntil(all, [](const auto& events) {
+                        return HasAcceptance(events, "W3");
+                      }),
+                      "W3"));
 }
