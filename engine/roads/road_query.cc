@@ -3,23 +3,19 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/roads/heap_key.h"
+
 namespace baiying {
 namespace {
+
+using roads_internal::HeapKey;
+using roads_internal::KeyPlace;
+using roads_internal::KeyTime;
 
 constexpr std::uint32_t kNotInHeap = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint32_t kSettled = kNotInHeap - 1;
 constexpr std::uint32_t kNoParent = std::numeric_limits<std::uint32_t>::max();
 constexpr std::size_t kArity = 4;
-
-constexpr std::uint64_t HeapKey(TravelTime time, std::uint32_t place) {
-  return (std::uint64_t{time} << 32) | place;
-}
-constexpr std::uint32_t KeyPlace(std::uint64_t key) {
-  return static_cast<std::uint32_t>(key);
-}
-constexpr TravelTime KeyTime(std::uint64_t key) {
-  return static_cast<TravelTime>(key >> 32);
-}
 
 }  // namespace
 

@@ -1,0 +1,543 @@
+#include "engine/roads/ch_index.h"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <utility>
+
+#include "engine/roads/heap_key.h"
+
+namespace baiying {
+namespace {
+
+constexpr std::uint32_t kNone = 0xffffffffu;
+
+using roads_internal::HeapKey;
+using roads_internal::KeyPlace;
+using roads_internal::KeyTime;
+
+// A min-heap of keys with lazy deletion: a place may be in it several times, and the stale
+// keys (a time above the place's current one) are skipped when popped.
+void HeapPush(std::vector<std::uint64_t>& heap, std::uint64_t key) {
+  heap.push_back(key);
+  std::push_heap(heap.begin(), heap.end(), std::greater<>());
+}
+std::uint64_t HeapPop(std::vector<std::uint64_t>& heap) {
+  std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+  const std::uint64_t key = heap.back();
+  heap.pop_back();
+  return key;
+}
+
+// One upward search over `arcs(v)`, stalling a place when an arc of `stall(v)` from a place
+// already reached proves its time too large. Calls on_settle(place, time) for every place
+// settled and not stalled, in (time, id) order, until it returns false.
+template <typename Arcs, typename Stall, typename OnSettle>
+std::uint32_t UpwardSearch(std::uint32_t source, std::vector<std::uint32_t>& stamp,
+                           std::vector<TravelTime>& distance, std::uint32_t generation,
+                           std::vector<std::uint64_t>& heap, Arcs&& arcs, Stall&& stall,
+                           OnSettle&& on_settle) {
+  heap.clear();
+  stamp[source] = generation;
+  distance[source] = 0;
+  HeapPush(heap, HeapKey(0, source));
+  std::uint32_t settled = 0;
+  while (!heap.empty()) {
+    const std::uint64_t key = HeapPop(heap);
+    const std::uint32_t v = KeyPlace(key);
+    const TravelTime d = KeyTime(key);
+    if (d != distance[v]) continue;
+    ++settled;
+    bool stalled = false;
+    for (const ChArc& arc : stall(v)) {
+      if (stamp[arc.other] == generation && SaturatingAdd(distance[arc.other], arc.time) < d) {
+        stalled = true;
+        break;
+      }
+    }
+    if (stalled) continue;
+    if (!on_settle(v, d)) break;
+    for (const ChArc& arc : arcs(v)) {
+      const TravelTime nd = SaturatingAdd(d, arc.time);
+      if (nd == kInfiniteTime) continue;
+      if (stamp[arc.other] != generation || nd < distance[arc.other]) {
+        stamp[arc.other] = generation;
+        distance[arc.other] = nd;
+        HeapPush(heap, HeapKey(nd, arc.other));
+      }
+    }
+  }
+  return settled;
+}
+
+void NextGeneration(std::uint32_t& generation, std::vector<std::uint32_t>& stamp) {
+  if (++generation == 0) {
+    std::fill(stamp.begin(), stamp.end(), 0);
+    generation = 1;
+  }
+}
+
+}  // namespace
+
+// The contraction: a dynamic graph of the places not yet contracted, from which each place
+// is removed in priority order after its shortcuts are added between its neighbours.
+class ChBuilder {
+ public:
+  ChBuilder(const RoadGraph& graph, const ChOptions& options)
+      : options_(options),
+        n_(graph.place_count()),
+        out_(n_),
+        in_(n_),
+        contracted_(n_, false),
+        deleted_neighbours_(n_, 0),
+        level_(n_, 0),
+        stamp_(n_, 0),
+        distance_(n_, kInfiniteTime) {
+    for (std::uint32_t a = 0; a < graph.arc_count(); ++a) {
+      const std::uint32_t from = graph.tail(ArcId(a)).value();
+      const std::uint32_t to = graph.head(ArcId(a)).value();
+      const TravelTime time = graph.travel_time(ArcId(a));
+      if (from == to || time == kInfiniteTime) continue;
+      AddArc(from, to, time, kNone);
+    }
+  }
+
+  ChIndex Run() {
+    ChIndex index;
+    index.rank_.assign(n_, 0);
+    up_lists_.resize(n_);
+    down_lists_.resize(n_);
+    using Item = std::pair<std::int64_t, std::uint32_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+    std::vector<std::int64_t> priority(n_);
+    for (std::uint32_t v = 0; v < n_; ++v) {
+      priority[v] = Priority(v);
+      queue.push({priority[v], v});
+    }
+    std::uint32_t next_rank = 0;
+    std::vector<std::uint32_t> neighbours;
+    while (!queue.empty()) {
+      const auto [p, v] = queue.top();
+      queue.pop();
+      if (contracted_[v] || p != priority[v]) continue;
+      // Lazy update: the priority may have grown since it was queued.
+      const std::int64_t now = Priority(v);
+      if (now > p && !queue.empty() && Item{now, v} > queue.top()) {
+        priority[v] = now;
+        queue.push({now, v});
+        continue;
+      }
+      neighbours.clear();
+      for (const ChArc& arc : in_[v])
+        neighbours.push_back(arc.other);
+      for (const ChArc& arc : out_[v])
+        neighbours.push_back(arc.other);
+      std::sort(neighbours.begin(), neighbours.end());
+      neighbours.erase(std::unique(neighbours.begin(), neighbours.end()), neighbours.end());
+      Contract(v);
+      index.rank_[v] = next_rank++;
+      for (std::uint32_t w : neighbours) {
+        ++deleted_neighbours_[w];
+        level_[w] = std::max(level_[w], level_[v] + 1);
+        priority[w] = Priority(w);
+        queue.push({priority[w], w});
+      }
+    }
+
+    auto flatten = [this](std::vector<std::vector<ChArc>>& lists, std::vector<std::uint32_t>& first,
+                          std::vector<ChArc>& arcs) {
+      first.assign(n_ + 1, 0);
+      std::size_t total = 0;
+      for (const auto& list : lists)
+        total += list.size();
+      arcs.reserve(total);
+      for (std::uint32_t v = 0; v < n_; ++v) {
+        first[v] = static_cast<std::uint32_t>(arcs.size());
+        std::sort(lists[v].begin(), lists[v].end(), [](const ChArc& a, const ChArc& b) {
+          return a.other != b.other ? a.other < b.other : a.time < b.time;
+        });
+        arcs.insert(arcs.end(), lists[v].begin(), lists[v].end());
+        std::vector<ChArc>().swap(lists[v]);
+      }
+      first[n_] = static_cast<std::uint32_t>(arcs.size());
+    };
+    flatten(up_lists_, index.first_up_, index.up_);
+    flatten(down_lists_, index.first_down_, index.down_);
+    for (const ChArc& arc : index.up_)
+      index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
+    for (const ChArc& arc : index.down_)
+      index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
+    return index;
+  }
+
+ private:
+  // Adds from -> to, or lowers the time of the arc already there.
+  void AddArc(std::uint32_t from, std::uint32_t to, TravelTime time, std::uint32_t middle) {
+    const PlaceId mid = middle == kNone ? kNoPlace : PlaceId(middle);
+    auto upsert = [&](std::vector<ChArc>& list, std::uint32_t other) {
+      for (ChArc& arc : list) {
+        if (arc.other == other) {
+          if (time < arc.time) {
+            arc.time = time;
+            arc.middle = mid;
+          }
+          return;
+        }
+      }
+      list.push_back({other, time, mid});
+    };
+    upsert(out_[from], to);
+    upsert(in_[to], from);
+  }
+
+  // Times from `source` over uncontracted places other than `skip`, up to `bound` and the
+  // settled limit; reached places are those with stamp_ == generation_.
+  void Witness(std::uint32_t source, std::uint32_t skip, TravelTime bound, std::uint32_t limit) {
+    NextGeneration(generation_, stamp_);
+    heap_.clear();
+    stamp_[source] = generation_;
+    distance_[source] = 0;
+    HeapPush(heap_, HeapKey(0, source));
+    std::uint32_t settled = 0;
+    while (!heap_.empty() && settled < limit) {
+      const std::uint64_t key = HeapPop(heap_);
+      const std::uint32_t v = KeyPlace(key);
+      const TravelTime d = KeyTime(key);
+      if (d != distance_[v]) continue;
+      if (d > bound) break;
+      ++settled;
+      for (const ChArc& arc : out_[v]) {
+        if (arc.other == skip) continue;
+        const TravelTime nd = SaturatingAdd(d, arc.time);
+        if (nd > bound) continue;
+        if (stamp_[arc.other] != generation_ || nd < distance_[arc.other]) {
+          stamp_[arc.other] = generation_;
+          distance_[arc.other] = nd;
+          HeapPush(heap_, HeapKey(nd, arc.other));
+        }
+      }
+    }
+  }
+
+  // The shortcuts contracting `v` needs, given to add(from, to, time); returns their number.
+  template <typename Add>
+  std::uint32_t Shortcuts(std::uint32_t v, std::uint32_t limit, Add&& add) {
+    std::uint32_t count = 0;
+    for (const ChArc& in : in_[v]) {
+      const std::uint32_t u = in.other;
+      TravelTime bound = 0;
+      bool any = false;
+      for (const ChArc& out : out_[v]) {
+        if (out.other == u) continue;
+        any = true;
+        bound = std::max(bound, SaturatingAdd(in.time, out.time));
+      }
+      if (!any) continue;  // nothing leaves v but back to u
+      Witness(u, v, bound, limit);
+      for (const ChArc& out : out_[v]) {
+        if (out.other == u) continue;
+        const TravelTime via = SaturatingAdd(in.time, out.time);
+        if (via == kInfiniteTime) continue;
+        if (stamp_[out.other] == generation_ && distance_[out.other] <= via) continue;
+        ++count;
+        add(u, out.other, via);
+      }
+    }
+    return count;
+  }
+
+  std::int64_t Priority(std::uint32_t v) {
+    const std::uint32_t shortcuts = Shortcuts(v, options_.priority_settled_limit,
+                                              [](std::uint32_t, std::uint32_t, TravelTime) {});
+    const std::int64_t edge_difference = std::int64_t{shortcuts} -
+                                         static_cast<std::int64_t>(in_[v].size()) -
+                                         static_cast<std::int64_t>(out_[v].size());
+    return 2 * edge_difference + deleted_neighbours_[v] + level_[v];
+  }
+
+  void Contract(std::uint32_t v) {
+    // Shortcuts are collected first: adding them while iterating would change out_[v].
+    pending_.clear();
+    Shortcuts(v, options_.witness_settled_limit,
+              [this](std::uint32_t from, std::uint32_t to, TravelTime time) {
+                pending_.push_back({from, to, time});
+              });
+    for (const PendingShortcut& s : pending_)
+      AddArc(s.from, s.to, s.time, v);
+    for (const ChArc& arc : out_[v]) {
+      up_lists_[v].push_back(arc);
+      std::erase_if(in_[arc.other], [v](const ChArc& a) { return a.other == v; });
+    }
+    for (const ChArc& arc : in_[v]) {
+      down_lists_[v].push_back(arc);
+      std::erase_if(out_[arc.other], [v](const ChArc& a) { return a.other == v; });
+    }
+    std::vector<ChArc>().swap(out_[v]);
+    std::vector<ChArc>().swap(in_[v]);
+    contracted_[v] = true;
+  }
+
+  struct PendingShortcut {
+    std::uint32_t from;
+    std::uint32_t to;
+    TravelTime time;
+  };
+
+  ChOptions options_;
+  std::uint32_t n_;
+  std::vector<std::vector<ChArc>> out_;
+  std::vector<std::vector<ChArc>> in_;
+  std::vector<bool> contracted_;
+  std::vector<std::int64_t> deleted_neighbours_;
+  std::vector<std::int64_t> level_;
+  std::vector<std::vector<ChArc>> up_lists_;
+  std::vector<std::vector<ChArc>> down_lists_;
+  std::vector<PendingShortcut> pending_;
+  std::uint32_t generation_ = 0;
+  std::vector<std::uint32_t> stamp_;
+  std::vector<TravelTime> distance_;
+  std::vector<std::uint64_t> heap_;
+};
+
+Result<ChIndex> ChIndex::Build(const RoadGraph& graph, const ChOptions& options) {
+  if (!options.IsValid()) {
+    return Status::InvalidArgument("contraction hierarchy: witness limits must be positive");
+  }
+  ChBuilder builder(graph, options);
+  return builder.Run();
+}
+
+std::size_t ChIndex::MemoryBytes() const {
+  return rank_.size() * sizeof(std::uint32_t) +
+         (first_up_.size() + first_down_.size()) * sizeof(std::uint32_t) +
+         (up_.size() + down_.size()) * sizeof(ChArc);
+}
+
+// --- CandidateSet ---
+
+CandidateSet::CandidateSet(const ChIndex& index)
+    : index_(&index),
+      bucket_of_place_(index.place_count(), kNoBucket),
+      stamp_(index.place_count(), 0),
+      distance_(index.place_count(), kInfiniteTime) {}
+
+bool CandidateSet::Add(const OffsetTarget& target) {
+  if (!target.place.valid() || target.place.value() >= index_->place_count() ||
+      target.offset == kInfiniteTime || slot_of_tag_.contains(target.tag)) {
+    return false;
+  }
+  std::uint32_t slot = 0;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  slot_of_tag_.emplace(target.tag, slot);
+  Slot& s = slots_[slot];
+  s.target = target;
+  s.dense = static_cast<std::uint32_t>(targets_.size());
+  s.records.clear();
+  targets_.push_back(target);
+  slot_of_dense_.push_back(slot);
+  offsets_.insert(target.offset);
+
+  // Teams travel to the unit: the candidate's search goes up from its place along arcs as
+  // they run, stalled by arcs coming down into a place.
+  NextGeneration(generation_, stamp_);
+  const ChIndex& ch = *index_;
+  settled_.clear();
+  UpwardSearch(
+      target.place.value(), stamp_, distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
+      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
+      [this](std::uint32_t v, TravelTime d) {
+        settled_.push_back({v, d});
+        return true;
+      });
+  for (const auto& [place, travel] : settled_) {
+    std::uint32_t b = bucket_of_place_[place];
+    if (b == kNoBucket) {
+      if (!free_buckets_.empty()) {
+        b = free_buckets_.back();
+        free_buckets_.pop_back();
+      } else {
+        b = static_cast<std::uint32_t>(buckets_.size());
+        buckets_.emplace_back();
+      }
+      bucket_of_place_[place] = b;
+    }
+    std::vector<Entry>& bucket = buckets_[b];
+    s.records.push_back({place, static_cast<std::uint32_t>(bucket.size())});
+    bucket.push_back({slot, travel, SaturatingAdd(travel, target.offset),
+                      static_cast<std::uint32_t>(s.records.size() - 1)});
+  }
+  entry_count_ += settled_.size();
+  return true;
+}
+
+bool CandidateSet::Remove(std::uint32_t tag) {
+  const auto it = slot_of_tag_.find(tag);
+  if (it == slot_of_tag_.end()) return false;
+  const std::uint32_t slot = it->second;
+  slot_of_tag_.erase(it);
+  Slot& s = slots_[slot];
+  for (const Record& record : s.records) {
+    const std::uint32_t b = bucket_of_place_[record.place];
+    std::vector<Entry>& bucket = buckets_[b];
+    const Entry moved = bucket.back();
+    bucket[record.pos] = moved;
+    slots_[moved.slot].records[moved.back].pos = record.pos;
+    bucket.pop_back();
+    if (bucket.empty()) {
+      bucket_of_place_[record.place] = kNoBucket;
+      free_buckets_.push_back(b);
+    }
+  }
+  entry_count_ -= s.records.size();
+  s.records.clear();
+
+  const std::uint32_t dense = s.dense;
+  const std::uint32_t last_slot = slot_of_dense_.back();
+  targets_[dense] = targets_.back();
+  slot_of_dense_[dense] = last_slot;
+  slots_[last_slot].dense = dense;
+  targets_.pop_back();
+  slot_of_dense_.pop_back();
+  offsets_.erase(offsets_.find(s.target.offset));
+  free_slots_.push_back(slot);
+  return true;
+}
+
+std::size_t CandidateSet::MemoryBytes() const {
+  std::size_t bytes = bucket_of_place_.size() * sizeof(std::uint32_t) +
+                      (stamp_.size() + distance_.size()) * sizeof(std::uint32_t) +
+                      buckets_.size() * sizeof(std::vector<Entry>) + slots_.size() * sizeof(Slot);
+  for (const auto& bucket : buckets_)
+    bytes += bucket.capacity() * sizeof(Entry);
+  for (const Slot& s : slots_)
+    bytes += s.records.capacity() * sizeof(Record);
+  return bytes;
+}
+
+// --- ChQuery ---
+
+ChQuery::ChQuery(const ChIndex& index, const RoadGraph& graph)
+    : index_(&index),
+      exact_(graph),
+      stamp_(index.place_count(), 0),
+      distance_(index.place_count(), kInfiniteTime),
+      forward_stamp_(index.place_count(), 0),
+      forward_distance_(index.place_count(), kInfiniteTime) {}
+
+void ChQuery::Start() {
+  ++generation_;
+  if (generation_ == 0) {
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    std::fill(forward_stamp_.begin(), forward_stamp_.end(), 0);
+    generation_ = 1;
+  }
+  settled_count_ = 0;
+  entries_read_ = 0;
+}
+
+TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
+  const std::uint32_t n = index_->place_count();
+  if (!from.valid() || from.value() >= n || !to.valid() || to.value() >= n) return kInfiniteTime;
+  Start();
+  const ChIndex& ch = *index_;
+  settled_count_ += UpwardSearch(
+      from.value(), forward_stamp_, forward_distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
+      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
+      [](std::uint32_t, TravelTime) { return true; });
+  TravelTime best = kInfiniteTime;
+  settled_count_ += UpwardSearch(
+      to.value(), stamp_, distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
+      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
+      [&](std::uint32_t v, TravelTime d) {
+        if (d >= best) return false;
+        if (forward_stamp_[v] == generation_) {
+          best = std::min(best, SaturatingAdd(forward_distance_[v], d));
+        }
+        return true;
+      });
+  return best;
+}
+
+std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
+                                                         const CandidateSet& candidates,
+                                                         const NearestOptions& options,
+                                                         const QueryContext& context) {
+  last_was_exact_ = false;
+  if (context.closures != nullptr && !context.closures->empty()) {
+    last_was_exact_ = true;
+    return exact_.NearestWithOffsets(place, Direction::kToPlace, candidates.targets(), options,
+                                     context);
+  }
+  best_.clear();
+  Start();
+  const std::uint32_t n = index_->place_count();
+  const TravelTime min_offset = candidates.min_offset();
+  if (!place.valid() || place.value() >= n || options.k == 0 || candidates.size() == 0 ||
+      min_offset > options.max_time) {
+    return best_;
+  }
+  // The K best by (total, tag) so far, each candidate once with the least total seen; a
+  // candidate's total only falls as more meeting places are read.
+  auto better = [](const OffsetReach& a, const OffsetReach& b) {
+    return a.total != b.total ? a.total < b.total : a.tag < b.tag;
+  };
+  std::uint32_t worst = 0;  // index of the worst in best_ once it holds k
+  auto find_worst = [&] {
+    worst = 0;
+    for (std::uint32_t i = 1; i < best_.size(); ++i) {
+      if (better(best_[worst], best_[i])) worst = i;
+    }
+  };
+  const ChIndex& ch = *index_;
+  settled_count_ = UpwardSearch(
+      place.value(), stamp_, distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
+      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
+      [&](std::uint32_t v, TravelTime d) {
+        // Ties on total break by tag, so only a strictly larger bound ends the search.
+        const TravelTime floor = SaturatingAdd(d, min_offset);
+        if (floor > options.max_time) return false;
+        if (best_.size() == options.k && floor > best_[worst].total) return false;
+        const std::span<const CandidateSet::Entry> bucket = candidates.Bucket(v);
+        entries_read_ += bucket.size();
+        for (const CandidateSet::Entry& e : bucket) {
+          const TravelTime total = SaturatingAdd(d, e.total);
+          if (total > options.max_time) continue;
+          if (best_.size() == options.k && total > best_[worst].total) continue;
+          const OffsetTarget& t = candidates.slots_[e.slot].target;
+          const OffsetReach r{t.tag, t.place, SaturatingAdd(d, e.travel), total};
+          bool seen = false;
+          for (std::uint32_t i = 0; i < best_.size(); ++i) {
+            if (best_[i].tag != t.tag) continue;
+            seen = true;
+            if (r.total < best_[i].total) {
+              best_[i] = r;
+              if (best_.size() == options.k) find_worst();
+            }
+            break;
+          }
+          if (seen) continue;
+          if (best_.size() < options.k) {
+            best_.push_back(r);
+            if (best_.size() == options.k) find_worst();
+          } else if (better(r, best_[worst])) {
+            best_[worst] = r;
+            find_worst();
+          }
+        }
+        return true;
+      });
+  std::sort(best_.begin(), best_.end(), better);
+  return best_;
+}
+
+}  // namespace baiying

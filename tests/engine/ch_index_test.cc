@@ -1,0 +1,296 @@
+// ChIndex, CandidateSet and ChQuery: on hundreds of random graphs (ties, zero-time arcs,
+// parallel arcs, one-way parts) the hierarchy's times equal Floyd-Warshall's for every pair,
+// and the matcher's question over a candidate set changed by random adds and removes gets
+// exactly RoadQuery::NearestWithOffsets's answer (teams, times and order); under a closure the
+// exact search answers.
+
+#include "engine/roads/ch_index.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/core/ids.h"
+#include "engine/core/time.h"
+#include "engine/roads/closures.h"
+#include "engine/roads/road_graph.h"
+#include "engine/roads/road_query.h"
+#include "engine/roads/road_types.h"
+#include "tests/support/graph_oracle.h"
+#include "tests/support/tally.h"
+
+namespace baiying {
+namespace {
+
+using testing::FixedArc;
+using testing::FloydWarshall;
+using testing::Matrix;
+using testing::MustBuild;
+using testing::NumberedPlaces;
+
+struct Network {
+  std::uint32_t n = 0;
+  std::vector<ArcSpec> arcs;
+  TravelTime max_weight = 0;
+};
+
+// 1..max_places places; weights all equal, from {0, 1, 2}, up to 1000, or large; some parallel
+// arcs; a third of the graphs in two parts joined one way only.
+Network RandomNetwork(std::mt19937& rng, std::uint32_t max_places) {
+  Network net;
+  net.n = std::uniform_int_distribution<std::uint32_t>(1, max_places)(rng);
+  const std::uint32_t mode = static_cast<std::uint32_t>(rng() % 4);
+  const TravelTime maxima[] = {5, 2, 1000, 10'000'000};
+  net.max_weight = maxima[mode];
+  std::uniform_int_distribution<TravelTime> weight(mode == 3 ? 1 : 0, net.max_weight);
+  const std::uint32_t arcs =
+      net.n < 2 ? 0 : std::uniform_int_distribution<std::uint32_t>(0, 4 * net.n)(rng);
+  const bool two_parts = net.n >= 4 && rng() % 3 == 0;
+  const std::uint32_t half = net.n / 2;
+  auto pick = [&](std::uint32_t lo, std::uint32_t hi) {
+    return std::uniform_int_distribution<std::uint32_t>(lo, hi)(rng);
+  };
+  for (std::uint32_t i = 0; i < arcs; ++i) {
+    std::uint32_t from = pick(0, net.n - 1);
+    std::uint32_t to = pick(0, net.n - 1);
+    if (!net.arcs.empty() && rng() % 6 == 0) {
+      from = net.arcs.back().from.value();
+      to = net.arcs.back().to.value();
+    } else if (two_parts) {
+      const bool low = from < half;
+      to = low && rng() % 5 != 0 ? pick(0, half - 1) : pick(half, net.n - 1);
+    }
+    if (from == to) continue;
+    net.arcs.push_back(FixedArc(from, to, mode == 0 ? 5 : weight(rng)));
+  }
+  return net;
+}
+
+// A grid of `side` x `side` places with two-way roads of random times and a few one-way ones
+// missing: deep enough for many levels of shortcuts.
+Network RandomGrid(std::mt19937& rng, std::uint32_t side) {
+  Network net;
+  net.n = side * side;
+  net.max_weight = 1000;
+  std::uniform_int_distribution<TravelTime> weight(1, net.max_weight);
+  auto link = [&](std::uint32_t a, std::uint32_t b) {
+    if (rng() % 10 != 0) net.arcs.push_back(FixedArc(a, b, weight(rng)));
+    if (rng() % 10 != 0) net.arcs.push_back(FixedArc(b, a, weight(rng)));
+  };
+  for (std::uint32_t r = 0; r < side; ++r) {
+    for (std::uint32_t c = 0; c < side; ++c) {
+      const std::uint32_t v = r * side + c;
+      if (c + 1 < side) link(v, v + 1);
+      if (r + 1 < side) link(v, v + side);
+    }
+  }
+  return net;
+}
+
+ChOptions RandomOptions(std::mt19937& rng) {
+  ChOptions options;
+  if (rng() % 3 == 0) {  // witness searches cut very short: many needless shortcuts
+    options.witness_settled_limit = 1 + static_cast<std::uint32_t>(rng() % 3);
+    options.priority_settled_limit = 1;
+  }
+  return options;
+}
+
+ChIndex MustBuildIndex(const RoadGraph& graph, const ChOptions& options = {}) {
+  Result<ChIndex> index = ChIndex::Build(graph, options);
+  REQUIRE_MESSAGE(index.ok(), index.status().ToString());
+  return std::move(index).value();
+}
+
+std::string ReachText(std::span<const OffsetReach> reaches) {
+  std::string out;
+  for (const OffsetReach& r : reaches) {
+    out += " " + std::to_string(r.tag) + "@" + std::to_string(r.place.value()) + ":" +
+           std::to_string(r.travel) + "+" + std::to_string(r.total);
+  }
+  return out.empty() ? " (none)" : out;
+}
+
+// Random adds and removes on a CandidateSet mirrored in a map, each followed by a few queries
+// whose answers must equal the exact search's over the same candidates.
+void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex& index,
+                       TravelTime max_weight, int steps, int queries_per_step,
+                       testing::Tally& tally, const std::string& what) {
+  const std::uint32_t n = graph.place_count();
+  CandidateSet set(index);
+  ChQuery ch(index, graph);
+  RoadQuery exact(graph);
+  std::map<std::uint32_t, OffsetTarget> mirror;
+  const std::uint32_t tag_range = 2 * n + 4;
+  for (int step = 0; step < steps; ++step) {
+    const std::uint32_t tag = static_cast<std::uint32_t>(rng() % tag_range);
+    if (rng() % 3 != 0) {
+      const OffsetTarget t{PlaceId(static_cast<std::uint32_t>(rng() % n)),
+                           std::uniform_int_distribution<TravelTime>(0, 3 * max_weight)(rng), tag};
+      const bool added = set.Add(t);
+      tally.Expect(added == !mirror.contains(tag), [&] { return what + ": Add's answer"; });
+      if (added) mirror[tag] = t;
+    } else {
+      const bool removed = set.Remove(tag);
+      tally.Expect(removed == mirror.contains(tag), [&] { return what + ": Remove's answer"; });
+      mirror.erase(tag);
+    }
+    std::vector<OffsetTarget> targets;
+    for (const auto& [key, t] : mirror)
+      targets.push_back(t);
+    for (int q = 0; q < queries_per_step; ++q) {
+      const PlaceId place(static_cast<std::uint32_t>(rng() % n));
+      NearestOptions options;
+      options.k = std::uniform_int_distribution<std::uint32_t>(1, 6)(rng);
+      if (rng() % 3 == 0) {
+        options.max_time = std::uniform_int_distribution<TravelTime>(0, 6 * max_weight)(rng);
+      }
+      const std::span<const OffsetReach> want_span =
+          exact.NearestWithOffsets(place, Direction::kToPlace, targets, options);
+      const std::vector<OffsetReach> want(want_span.begin(), want_span.end());
+      const std::span<const OffsetReach> got = ch.NearestWithOffsets(place, set, options);
+      tally.Expect(
+          std::equal(got.begin(), got.end(), want.begin(), want.end()) && !ch.last_was_exact(),
+          [&] {
+            return what + " step " + std::to_string(step) + " place " +
+                   std::to_string(place.value()) + " k " + std::to_string(options.k) +
+                   " max_time " + std::to_string(options.max_time) + ": got" + ReachText(got) +
+                   ", want" + ReachText(want);
+          });
+    }
+  }
+}
+
+// Builds the index of `net` and compares ChQuery::Time with Floyd-Warshall for every pair.
+void CheckAllPairs(std::mt19937& rng, const Network& net, testing::Tally& tally,
+                   const std::string& what) {
+  const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+  const ChIndex index = MustBuildIndex(graph, RandomOptions(rng));
+  const Matrix d = FloydWarshall(net.n, net.arcs);
+  ChQuery query(index, graph);
+  for (std::uint32_t s = 0; s < net.n; ++s) {
+    for (std::uint32_t t = 0; t < net.n; ++t) {
+      const TravelTime got = query.Time(PlaceId(s), PlaceId(t));
+      tally.Expect(got == testing::ToTravelTime(d[s][t]), [&] {
+        return what + " " + std::to_string(s) + ">" + std::to_string(t) + ": got " +
+               std::to_string(got) + ", want " + std::to_string(d[s][t]);
+      });
+    }
+  }
+}
+
+TEST_CASE("random graphs: the hierarchy's times equal Floyd-Warshall's for every pair") {
+  std::mt19937 rng(20261128);
+  testing::Tally tally("ChQuery::Time equals brute force");
+  for (int case_index = 0; case_index < 300; ++case_index) {
+    CheckAllPairs(rng, RandomNetwork(rng, 30), tally, "case " + std::to_string(case_index));
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+  CHECK(tally.checks() > 10000);
+}
+
+TEST_CASE("grids: the hierarchy's times equal Floyd-Warshall's for every pair") {
+  std::mt19937 rng(20261129);
+  testing::Tally tally("ChQuery::Time equals brute force on grids");
+  for (int case_index = 0; case_index < 6; ++case_index) {
+    CheckAllPairs(rng, RandomGrid(rng, 12), tally, "grid " + std::to_string(case_index));
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+}
+
+TEST_CASE("random graphs: K nearest with offsets over a changing set equals the exact search") {
+  std::mt19937 rng(20261130);
+  testing::Tally tally("ChQuery::NearestWithOffsets equals RoadQuery's");
+  for (int case_index = 0; case_index < 300; ++case_index) {
+    const Network net = RandomNetwork(rng, 30);
+    const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+    const ChIndex index = MustBuildIndex(graph, RandomOptions(rng));
+    CheckAgainstExact(rng, graph, index, net.max_weight, 40, 2, tally,
+                      "case " + std::to_string(case_index));
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+}
+
+TEST_CASE("grids: K nearest with offsets over a changing set equals the exact search") {
+  std::mt19937 rng(20261131);
+  testing::Tally tally("ChQuery::NearestWithOffsets equals RoadQuery's on grids");
+  for (int case_index = 0; case_index < 4; ++case_index) {
+    const Network net = RandomGrid(rng, 30);
+    const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+    const ChIndex index = MustBuildIndex(graph);
+    CheckAgainstExact(rng, graph, index, net.max_weight, 600, 3, tally,
+                      "grid " + std::to_string(case_index));
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+}
+
+TEST_CASE("CandidateSet refuses duplicates, bad places and teams that never leave") {
+  const RoadGraph graph = MustBuild(NumberedPlaces(3), {FixedArc(0, 1, 5), FixedArc(1, 2, 5)});
+  const ChIndex index = MustBuildIndex(graph);
+  CandidateSet set(index);
+  CHECK(set.Add({PlaceId(0), 0, 7}));
+  CHECK_FALSE(set.Add({PlaceId(1), 0, 7}));
+  CHECK_FALSE(set.Add({PlaceId(3), 0, 8}));
+  CHECK_FALSE(set.Add({kNoPlace, 0, 8}));
+  CHECK_FALSE(set.Add({PlaceId(1), kInfiniteTime, 8}));
+  CHECK(set.size() == 1);
+  CHECK(set.min_offset() == 0);
+  CHECK(set.Remove(7));
+  CHECK_FALSE(set.Remove(7));
+  CHECK(set.size() == 0);
+  CHECK(set.entry_count() == 0);
+  CHECK(set.min_offset() == kInfiniteTime);
+  CHECK(ChIndex::Build(graph, ChOptions{0, 1}).status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("under a closure the exact search answers, and after the reopening the index again") {
+  std::mt19937 rng(20261201);
+  testing::Tally tally("answers under closures equal the exact search's");
+  for (int case_index = 0; case_index < 100; ++case_index) {
+    const Network net = RandomNetwork(rng, 25);
+    if (net.arcs.empty()) continue;
+    const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+    const ChIndex index = MustBuildIndex(graph);
+    CandidateSet set(index);
+    for (std::uint32_t tag = 0; tag < net.n; ++tag) {
+      if (rng() % 2 == 0) {
+        (void)set.Add({PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
+                       static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag});
+      }
+    }
+    ClosureSet closures(graph);
+    const ArcId closed(static_cast<std::uint32_t>(rng() % graph.arc_count()));
+    const Result<ClosureId> id = closures.CloseArc(closed, "landslide");
+    REQUIRE(id.ok());
+    const QueryContext context{&closures, Instant{}};
+    ChQuery ch(index, graph);
+    RoadQuery exact(graph);
+    const PlaceId place(static_cast<std::uint32_t>(rng() % net.n));
+    const NearestOptions options{3, kInfiniteTime};
+    for (int phase = 0; phase < 2; ++phase) {
+      const std::span<const OffsetReach> want_span =
+          exact.NearestWithOffsets(place, Direction::kToPlace, set.targets(), options, context);
+      const std::vector<OffsetReach> want(want_span.begin(), want_span.end());
+      const std::span<const OffsetReach> got = ch.NearestWithOffsets(place, set, options, context);
+      const bool exact_expected = phase == 0;
+      tally.Expect(std::equal(got.begin(), got.end(), want.begin(), want.end()) &&
+                       ch.last_was_exact() == exact_expected,
+                   [&] {
+                     return "case " + std::to_string(case_index) + " phase " +
+                            std::to_string(phase) + ": got" + ReachText(got) + ", want" +
+                            ReachText(want);
+                   });
+      if (phase == 0) REQUIRE(closures.Reopen(id.value()).ok());
+    }
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+}
+
+}  // namespace
+}  // namespace baiying
