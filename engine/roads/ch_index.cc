@@ -144,20 +144,26 @@ class ChBuilder {
       }
     }
 
-    auto flatten = [this](std::vector<std::vector<ChArc>>& lists, std::vector<std::uint32_t>& first,
-                          std::vector<ChArc>& arcs) {
+    index.place_of_rank_.assign(n_, 0);
+    for (std::uint32_t v = 0; v < n_; ++v)
+      index.place_of_rank_[index.rank_[v]] = v;
+    auto flatten = [this, &index](std::vector<std::vector<ChArc>>& lists,
+                                  std::vector<std::uint32_t>& first, std::vector<ChArc>& arcs) {
       first.assign(n_ + 1, 0);
       std::size_t total = 0;
       for (const auto& list : lists)
         total += list.size();
       arcs.reserve(total);
-      for (std::uint32_t v = 0; v < n_; ++v) {
-        first[v] = static_cast<std::uint32_t>(arcs.size());
-        std::sort(lists[v].begin(), lists[v].end(), [](const ChArc& a, const ChArc& b) {
+      for (std::uint32_t r = 0; r < n_; ++r) {
+        std::vector<ChArc>& list = lists[index.place_of_rank_[r]];
+        first[r] = static_cast<std::uint32_t>(arcs.size());
+        for (ChArc& arc : list)
+          arc.other = index.rank_[arc.other];
+        std::sort(list.begin(), list.end(), [](const ChArc& a, const ChArc& b) {
           return a.other != b.other ? a.other < b.other : a.time < b.time;
         });
-        arcs.insert(arcs.end(), lists[v].begin(), lists[v].end());
-        std::vector<ChArc>().swap(lists[v]);
+        arcs.insert(arcs.end(), list.begin(), list.end());
+        std::vector<ChArc>().swap(list);
       }
       first[n_] = static_cast<std::uint32_t>(arcs.size());
     };
@@ -308,7 +314,7 @@ Result<ChIndex> ChIndex::Build(const RoadGraph& graph, const ChOptions& options)
 }
 
 std::size_t ChIndex::MemoryBytes() const {
-  return rank_.size() * sizeof(std::uint32_t) +
+  return (rank_.size() + place_of_rank_.size()) * sizeof(std::uint32_t) +
          (first_up_.size() + first_down_.size()) * sizeof(std::uint32_t) +
          (up_.size() + down_.size()) * sizeof(ChArc);
 }
@@ -317,7 +323,7 @@ std::size_t ChIndex::MemoryBytes() const {
 
 CandidateSet::CandidateSet(const ChIndex& index)
     : index_(&index),
-      bucket_of_place_(index.place_count(), kNoBucket),
+      bucket_of_rank_(index.place_count(), kNoBucket),
       stamp_(index.place_count(), 0),
       distance_(index.place_count(), kInfiniteTime) {}
 
@@ -349,15 +355,14 @@ bool CandidateSet::Add(const OffsetTarget& target) {
   const ChIndex& ch = *index_;
   settled_.clear();
   UpwardSearch(
-      target.place.value(), stamp_, distance_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
-      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
+      ch.rank(target.place), stamp_, distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
       [this](std::uint32_t v, TravelTime d) {
         settled_.push_back({v, d});
         return true;
       });
-  for (const auto& [place, travel] : settled_) {
-    std::uint32_t b = bucket_of_place_[place];
+  for (const auto& [rank, travel] : settled_) {
+    std::uint32_t b = bucket_of_rank_[rank];
     if (b == kNoBucket) {
       if (!free_buckets_.empty()) {
         b = free_buckets_.back();
@@ -366,10 +371,10 @@ bool CandidateSet::Add(const OffsetTarget& target) {
         b = static_cast<std::uint32_t>(buckets_.size());
         buckets_.emplace_back();
       }
-      bucket_of_place_[place] = b;
+      bucket_of_rank_[rank] = b;
     }
     std::vector<Entry>& bucket = buckets_[b];
-    s.records.push_back({place, static_cast<std::uint32_t>(bucket.size())});
+    s.records.push_back({rank, static_cast<std::uint32_t>(bucket.size())});
     bucket.push_back({slot, travel, SaturatingAdd(travel, target.offset),
                       static_cast<std::uint32_t>(s.records.size() - 1)});
   }
@@ -384,14 +389,14 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   slot_of_tag_.erase(it);
   Slot& s = slots_[slot];
   for (const Record& record : s.records) {
-    const std::uint32_t b = bucket_of_place_[record.place];
+    const std::uint32_t b = bucket_of_rank_[record.rank];
     std::vector<Entry>& bucket = buckets_[b];
     const Entry moved = bucket.back();
     bucket[record.pos] = moved;
     slots_[moved.slot].records[moved.back].pos = record.pos;
     bucket.pop_back();
     if (bucket.empty()) {
-      bucket_of_place_[record.place] = kNoBucket;
+      bucket_of_rank_[record.rank] = kNoBucket;
       free_buckets_.push_back(b);
     }
   }
@@ -411,7 +416,7 @@ bool CandidateSet::Remove(std::uint32_t tag) {
 }
 
 std::size_t CandidateSet::MemoryBytes() const {
-  std::size_t bytes = bucket_of_place_.size() * sizeof(std::uint32_t) +
+  std::size_t bytes = bucket_of_rank_.size() * sizeof(std::uint32_t) +
                       (stamp_.size() + distance_.size()) * sizeof(std::uint32_t) +
                       buckets_.size() * sizeof(std::vector<Entry>) + slots_.size() * sizeof(Slot);
   for (const auto& bucket : buckets_)
@@ -448,15 +453,13 @@ TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
   Start();
   const ChIndex& ch = *index_;
   settled_count_ += UpwardSearch(
-      from.value(), forward_stamp_, forward_distance_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
-      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
+      ch.rank(from), forward_stamp_, forward_distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
       [](std::uint32_t, TravelTime) { return true; });
   TravelTime best = kInfiniteTime;
   settled_count_ += UpwardSearch(
-      to.value(), stamp_, distance_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
-      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
+      ch.rank(to), stamp_, distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.down(v); }, [&ch](std::uint32_t v) { return ch.up(v); },
       [&](std::uint32_t v, TravelTime d) {
         if (d >= best) return false;
         if (forward_stamp_[v] == generation_) {
@@ -499,9 +502,8 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
   };
   const ChIndex& ch = *index_;
   settled_count_ = UpwardSearch(
-      place.value(), stamp_, distance_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.down(PlaceId(v)); },
-      [&ch](std::uint32_t v) { return ch.up(PlaceId(v)); },
+      ch.rank(place), stamp_, distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.down(v); }, [&ch](std::uint32_t v) { return ch.up(v); },
       [&](std::uint32_t v, TravelTime d) {
         // Ties on total break by tag, so only a strictly larger bound ends the search.
         const TravelTime floor = SaturatingAdd(d, min_offset);
