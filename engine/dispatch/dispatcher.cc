@@ -84,15 +84,19 @@ struct Dispatcher::State {
   State(const RoadGraph& g, std::shared_ptr<const Registry> r, const DispatchOptions& o)
       : graph(&g), registry(std::move(r)), options(o), closures(g), query(g) {}
 
-  // Ids of the requests whose status is kOpen: every command looks at these, not at all.
+  // Ids of the requests whose status is kOpen: every command looks at these, not at all. The
+  // same, by deadline: expiry looks only at those due, however many are open.
   std::set<std::string> open_ids;
+  std::set<std::pair<Instant, std::string>> open_by_deadline;
 
   void SetStatus(RequestState& r, RequestStatus status) {
     r.status = status;
     if (status == RequestStatus::kOpen) {
       open_ids.insert(r.id);
+      open_by_deadline.emplace(r.deadline, r.id);
     } else {
       open_ids.erase(r.id);
+      open_by_deadline.erase({r.deadline, r.id});
     }
   }
 
@@ -831,9 +835,13 @@ struct Dispatcher::State {
   // Returns their ids, so that a command that then fails can put them back.
   std::vector<std::string> Expire(std::vector<Event>& events) {
     std::vector<std::string> expired;
-    for (const std::string& id : std::vector<std::string>(open_ids.begin(), open_ids.end())) {
+    std::vector<std::string> due;
+    for (auto it = open_by_deadline.begin(); it != open_by_deadline.end() && it->first <= now; ++it)
+      due.push_back(it->second);
+    std::sort(due.begin(), due.end());  // expiry events in id order, as ever
+    for (const std::string& id : due) {
       RequestState& r = requests.at(id);
-      if (r.deadline <= now && r.Missing() > 0) {
+      if (r.Missing() > 0) {
         SetStatus(r, RequestStatus::kExpired);
         events.push_back(RequestExpired{r.id, r.Missing()});
         expired.push_back(id);
