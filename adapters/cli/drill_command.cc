@@ -21,7 +21,8 @@ Status WriteFile(const std::filesystem::path& path, const std::string& contents)
 }  // namespace
 
 int RunDrill(const DrillFlags& flags, std::ostream& out, std::ostream& err) {
-  drill::DrillOutcome outcome = drill::RunScenarioFile(flags.scenario, DefaultNetworkPath());
+  drill::DrillOutcome outcome = drill::RunScenarioFile(flags.scenario, DefaultNetworkPath(),
+                                                       {flags.server, flags.token, flags.drill_id});
   if (!outcome.drill) {
     err << "baiying drill: " << outcome.error.message() << "\n";
     return outcome.data_error ? kExitDataError : kExitUsage;
@@ -50,6 +51,10 @@ int RunDrill(const DrillFlags& flags, std::ostream& out, std::ostream& err) {
     out << json;
   } else {
     drill::WriteText(report, out);
+    if (!flags.server.empty()) {
+      out << "played on " << flags.server << " as drill " << outcome.drill_id
+          << " (ended there; the live state was not touched)\n";
+    }
     out << "report: " << json_path.string() << ", " << html_path.string() << "\n";
   }
   return report.passed() ? kExitOk : kExitDrillFailed;

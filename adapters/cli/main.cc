@@ -147,12 +147,20 @@ int main(int argc, char** argv) {
   // --- drill ---
   cli::DrillFlags drill;
   CLI::App* drill_cmd = app.add_subcommand(
-      "drill", "run a drill scenario in process on a simulated clock and write its report");
+      "drill",
+      "run a drill scenario on a simulated clock (in process, or on a server with "
+      "--server) and write its report");
   drill_cmd->add_option("file", drill.scenario, "scenario file (scenarios/*.textproto)")
       ->required();
   drill_cmd->add_option("--report", drill.report_dir,
                         "folder for <name>.json and <name>.html (./drill-reports)");
   drill_cmd->add_flag("--json", drill.json, "print the JSON report instead of the summary");
+  drill_cmd->add_option("--server", drill.server,
+                        "HOST:PORT of baiying serve: play the drill there, in drill mode");
+  drill_cmd->add_option("--token", drill.token, "with --server: an officer's credential")
+      ->envname("BAIYING_TOKEN");
+  drill_cmd->add_option("--drill-id", drill.drill_id,
+                        "with --server: the drill's id there (<file stem>-<unix ms>)");
 
   // --- serve ---
   cli::ServeFlags serve;

@@ -1,12 +1,16 @@
 #include "adapters/drill/drill.h"
 
+#include <chrono>
+
+#include "adapters/drill/network_sink.h"
 #include "adapters/drill/scenario.h"
 #include "adapters/loaders/network_loader.h"
 
 namespace baiying::drill {
 
 DrillOutcome RunScenarioFile(const std::filesystem::path& scenario,
-                             const std::filesystem::path& default_network) {
+                             const std::filesystem::path& default_network,
+                             const DrillTarget& target) {
   DrillOutcome out;
   auto data_error = [&out](const Status& s) {
     out.error = s;
@@ -17,6 +21,13 @@ DrillOutcome RunScenarioFile(const std::filesystem::path& scenario,
   if (!file.ok()) {
     out.error = file.status();
     return out;
+  }
+  const bool remote = !target.server.empty();
+  if (remote) {
+    if (Status playable = CheckPlayableOnServer(*file); !playable.ok()) {
+      out.error = playable;
+      return out;
+    }
   }
   const Ground ground = ResolveGround(*file, default_network);
   Result<loaders::NetworkSpec> spec = loaders::LoadNetworkSpec(ground.network);
@@ -36,10 +47,30 @@ DrillOutcome RunScenarioFile(const std::filesystem::path& scenario,
   drill.plan = std::move(compiled->plan);
   drill.registry = std::move(compiled->registry);
 
-  Result<std::unique_ptr<InProcessSink>> sink = InProcessSink::Create(*drill.graph, drill.registry);
-  if (!sink.ok()) return data_error(sink.status());
-  Result<DrillRun> run = RunDrill(drill.plan, *drill.graph, *drill.registry, **sink);
-  if (!run.ok()) return data_error(run.status());
+  Result<DrillRun> run = Status::Internal("drill: not run");
+  if (remote) {
+    out.drill_id = target.drill_id;
+    if (out.drill_id.empty()) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+      out.drill_id = scenario.stem().string() + "-" + std::to_string(ms);
+    }
+    Result<std::unique_ptr<NetworkSink>> sink =
+        NetworkSink::Connect(target.server, target.token, out.drill_id);
+    if (!sink.ok()) return data_error(sink.status().WithPrefix(target.server));
+    run = RunDrill(drill.plan, *drill.graph, *drill.registry, **sink);
+    if (Status ended = (*sink)->End(); run.ok() && !ended.ok()) {
+      return data_error(ended.WithPrefix(target.server + ": end_drill"));
+    }
+    if (!run.ok()) return data_error(run.status().WithPrefix(target.server));
+  } else {
+    Result<std::unique_ptr<InProcessSink>> sink =
+        InProcessSink::Create(*drill.graph, drill.registry);
+    if (!sink.ok()) return data_error(sink.status());
+    run = RunDrill(drill.plan, *drill.graph, *drill.registry, **sink);
+    if (!run.ok()) return data_error(run.status());
+  }
   drill.run = std::move(run).value();
   drill.checks = Evaluate(drill.plan, drill.run);
   out.drill = std::move(drill);

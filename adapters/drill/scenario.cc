@@ -870,4 +870,32 @@ Result<CompiledDrill> CompileScenario(const ScenarioFile& file, const RoadGraph&
   return compiler.Run();
 }
 
+Status CheckPlayableOnServer(const ScenarioFile& file) {
+  const std::string file_name = file.path().string();
+  const std::string short_name = file.path().filename().string();
+  const Loc root(&file_name, &short_name, &file.locations().tree,
+                 drill::v1::Scenario::descriptor());
+  const drill::v1::Scenario& s = file.scenario();
+  constexpr std::string_view kWhy = "cannot be played against a server; run in process";
+  if (s.has_ground() && (!s.ground().network().empty() || !s.ground().registry().empty())) {
+    return root.Field("ground").Error(
+        "a drill against a server plays on the server's network and registry; run in process");
+  }
+  for (int i = 0; i < s.registry_change_size(); ++i) {
+    const drill::v1::RegistryChange& c = s.registry_change(i);
+    const Loc loc = root.Field("registry_change", i);
+    switch (c.change_case()) {
+      case drill::v1::RegistryChange::kMoveHome:
+        return loc.Field("move_home").Error(kWhy);
+      case drill::v1::RegistryChange::kExpireVetting:
+        return loc.Field("expire_vetting").Error(kWhy);
+      case drill::v1::RegistryChange::kWithdraw:
+        return loc.Field("withdraw").Error(kWhy);
+      default:
+        break;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace baiying::drill

@@ -75,4 +75,13 @@ struct CompiledDrill {
 Result<CompiledDrill> CompileScenario(const ScenarioFile& file, const RoadGraph& graph,
                                       const Registry& registry);
 
+// Whether `file` can be played against a server (`baiying drill FILE --server`), which plays
+// on its own network and registry: a scenario that names its own ground, or a registry change
+// that exists only in the drill's registry snapshot (move_home, expire_vetting, withdraw), is
+// refused with InvalidArgument naming the file, line and change:
+//   "x.textproto:9:3: registry_change[2].move_home: cannot be played against a server; run in
+//    process".
+// Suspensions and off-duty changes are commands, which a server's drill plays as in process.
+Status CheckPlayableOnServer(const ScenarioFile& file);
+
 }  // namespace baiying::drill

@@ -6,8 +6,12 @@
 //            the credential's unit, another unit is refused), cancel, get_request, subscribe
 //            (the server limits these to the unit's own requests, see OwnsRequest);
 //   officer  every command except set_suspension and advance_time, every query, subscribe (a
-//            submit that names no unit is filed under the credential's holder);
+//            submit that names no unit is filed under the credential's holder); in a drill
+//            (Request.drill set) set_suspension and advance_time too, as they change only the
+//            drill's own state, and end_drill;
 //   admin    everything.
+//
+// A unit credential may take part in a drill as it does live, but may not end one.
 //
 // A refusal is PermissionDenied naming the credential (its id, never its token), its role and
 // the body refused.

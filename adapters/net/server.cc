@@ -71,11 +71,15 @@ struct WatchRequest {
   std::shared_ptr<Connection> connection;
 };
 
+// An EndDrill, for the dispatch strand.
+struct EndDrillRequest {};
+
 // One decoded request waiting for the dispatch strand. `done` is called on the strand.
 struct WorkItem {
   std::uint64_t correlation_id = 0;
   store::Credential who;
-  std::variant<TimedCommand, Query, WatchRequest> body;
+  std::string drill;  // empty: live
+  std::variant<TimedCommand, Query, WatchRequest, EndDrillRequest> body;
   bool explicit_time = false;  // an AdvanceTime to a given instant keeps its instant
   SteadyClock::time_point received;
   std::function<void(v1::Reply)> done;
@@ -85,6 +89,7 @@ struct WorkItem {
 struct Watcher {
   std::uint64_t correlation_id = 0;
   store::Credential who;
+  std::string drill;  // empty: live events
   std::set<std::string> request_ids;
   std::shared_ptr<Connection> connection;
 };
@@ -103,6 +108,18 @@ std::vector<std::string_view> RequestsOf(const Event& event) {
         }
       },
       event);
+}
+
+// A drill: its own dispatcher, on the drill's simulated clock.
+struct DrillState {
+  Dispatcher dispatcher;
+  bool started = false;        // its clock is set by its first command
+  std::uint64_t commands = 0;  // applied
+};
+
+// "drill=<id> " to start a drill's log lines; empty for live ones.
+std::string DrillTag(std::string_view drill) {
+  return drill.empty() ? std::string() : "drill=" + std::string(drill) + " ";
 }
 
 // The frame of a reply.
@@ -127,6 +144,7 @@ Status ServerOptions::Validate() const {
     return Status::InvalidArgument("read_timeout: must be positive");
   }
   if (max_watch_backlog == 0) return Status::InvalidArgument("max_watch_backlog: must be positive");
+  if (max_drills > 1024) return Status::InvalidArgument("max_drills: must be 0 .. 1024");
   if (io_threads == 0 || io_threads > 64) {
     return Status::InvalidArgument("io_threads: must be 1 .. 64");
   }
@@ -137,6 +155,8 @@ struct Server::Impl {
   Impl(const ServerOptions& o, const ServerWorld& w, store::Journal j, Dispatcher d)
       : options(o),
         graph(*w.graph),
+        registry(w.registry),
+        dispatch_options(w.dispatch),
         authenticate(w.authenticate),
         journal(std::move(j)),
         dispatcher(std::move(d)) {}
@@ -144,6 +164,8 @@ struct Server::Impl {
   // --- Immutable after Start ---
   ServerOptions options;
   const RoadGraph& graph;
+  std::shared_ptr<const Registry> registry;  // the snapshot drills start from
+  DispatchOptions dispatch_options;
   std::function<Result<store::Credential>(std::string_view)> authenticate;
   CodecLimits limits;
   std::uint16_t port = 0;
@@ -161,6 +183,7 @@ struct Server::Impl {
   store::Journal journal;
   Dispatcher dispatcher;
   std::vector<Watcher> watchers;
+  std::map<std::string, std::unique_ptr<DrillState>> drills;
 
   // --- Shared between threads ---
   std::mutex queue_mutex;
@@ -357,6 +380,7 @@ struct Server::Impl {
   }
 
   // The reply to one frame's payload. *keep_open turns false when the payload is malformed.
+  // A reply to a drill's request carries the drill id.
   awaitable<v1::Reply> Handle(const std::shared_ptr<Connection>& c, const std::string& payload,
                               bool* keep_open) {
     Result<v1::Request> request = ParseRequest(payload);
@@ -364,48 +388,69 @@ struct Server::Impl {
       *keep_open = false;
       co_return ErrorReply(0, request.status());
     }
-    const std::uint64_t correlation_id = request->correlation_id();
+    const std::string drill = DrillOf(*request);
+    v1::Reply reply = co_await Serve(c, std::move(request).value(), keep_open);
+    if (!drill.empty()) reply.set_drill(drill);
+    co_return reply;
+  }
+
+  static std::string DrillOf(const v1::Request& request) {
+    return request.has_subscribe() && !request.subscribe().drill().empty()
+               ? request.subscribe().drill()
+               : request.drill();
+  }
+
+  awaitable<v1::Reply> Serve(const std::shared_ptr<Connection>& c, v1::Request request,
+                             bool* keep_open) {
+    const std::uint64_t correlation_id = request.correlation_id();
     WorkItem item;
     item.correlation_id = correlation_id;
     item.received = SteadyClock::now();
-    const BodyKind kind = KindOf(*request);
+    const BodyKind kind = KindOf(request);
     if (kind == BodyKind::kMissing) {
       *keep_open = false;
       co_return ErrorReply(correlation_id, v1::INVALID_ARGUMENT, "request: no body");
     }
-    Result<store::Credential> who = authenticate(request->token());
+    const std::string tag = DrillTag(DrillOf(request));
+    Result<store::Credential> who = authenticate(request.token());
     if (!who.ok()) {
-      spdlog::warn("{} id={} refused: {}", BodyName(*request), correlation_id,
+      spdlog::warn("{}{} id={} refused: {}", tag, BodyName(request), correlation_id,
                    who.status().message());
       co_return ErrorReply(correlation_id, who.status());
     }
-    if (Status permitted = Permit(*who, &*request); !permitted.ok()) {
-      spdlog::warn("{} id={} by={} refused: {}", BodyName(*request), correlation_id, who->id,
+    if (Status permitted = Permit(*who, &request); !permitted.ok()) {
+      spdlog::warn("{}{} id={} by={} refused: {}", tag, BodyName(request), correlation_id, who->id,
                    permitted.message());
       co_return ErrorReply(correlation_id, permitted);
     }
     item.who = std::move(who).value();
+    if (Status drill = CheckDrillId(request, limits); !drill.ok()) {
+      co_return ErrorReply(correlation_id, drill);
+    }
+    item.drill = DrillOf(request);
     switch (kind) {
       case BodyKind::kMissing:
         co_return ErrorReply(correlation_id, v1::INTERNAL, "request: no body");
+      case BodyKind::kEndDrill:
+        item.body = EndDrillRequest{};
+        break;
       case BodyKind::kSubscribe: {
         WatchRequest watch;
-        for (const std::string& id : request->subscribe().request_ids())
+        for (const std::string& id : request.subscribe().request_ids())
           watch.request_ids.insert(id);
         watch.connection = c;
         item.body = std::move(watch);
         break;
       }
       case BodyKind::kCommand: {
-        Result<TimedCommand> command = DecodeCommand(*request, graph, Now(), limits);
+        Result<TimedCommand> command = DecodeCommand(request, graph, Now(), limits);
         if (!command.ok()) co_return ErrorReply(correlation_id, command.status());
-        item.explicit_time =
-            request->has_advance_time() && request->advance_time().to_unix_ms() != 0;
+        item.explicit_time = request.has_advance_time() && request.advance_time().to_unix_ms() != 0;
         item.body = std::move(command).value();
         break;
       }
       case BodyKind::kQuery: {
-        Result<Query> query = DecodeQuery(*request, limits);
+        Result<Query> query = DecodeQuery(request, limits);
         if (!query.ok()) co_return ErrorReply(correlation_id, query.status());
         item.body = std::move(query).value();
         break;
@@ -462,8 +507,8 @@ struct Server::Impl {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       WorkItem& item = batch[i];
       auto* command = std::get_if<TimedCommand>(&item.body);
-      if (command == nullptr) continue;
-      refused[i] = MayApply(item.who, command->command, submitted_units);
+      if (command == nullptr || !item.drill.empty()) continue;
+      refused[i] = MayApply(dispatcher, item.who, command->command, submitted_units);
       if (!refused[i].ok()) continue;
       if (!item.explicit_time) command->at = std::max(command->at, latest);
       latest = std::max(latest, command->at);
@@ -483,19 +528,27 @@ struct Server::Impl {
     std::size_t next_command = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       WorkItem& item = batch[i];
-      if (const auto* query = std::get_if<Query>(&item.body)) {
-        item.done(Answer(item.correlation_id, item.who, *query));
-        continue;
-      }
       if (auto* watch = std::get_if<WatchRequest>(&item.body)) {
-        watchers.push_back(Watcher{item.correlation_id, item.who, std::move(watch->request_ids),
-                                   std::move(watch->connection)});
-        spdlog::info("subscribe id={} by={} ({} watching)", item.correlation_id, item.who.id,
-                     watchers.size());
+        watchers.push_back(Watcher{item.correlation_id, item.who, item.drill,
+                                   std::move(watch->request_ids), std::move(watch->connection)});
+        spdlog::info("{}subscribe id={} by={} ({} watching)", DrillTag(item.drill),
+                     item.correlation_id, item.who.id, watchers.size());
         v1::Reply reply;
         reply.set_correlation_id(item.correlation_id);
         reply.mutable_subscribed();
         item.done(std::move(reply));
+        continue;
+      }
+      if (!item.drill.empty()) {
+        item.done(ServeDrill(item, batch.size()));
+        continue;
+      }
+      if (const auto* query = std::get_if<Query>(&item.body)) {
+        item.done(Answer(dispatcher, item.correlation_id, item.who, *query));
+        continue;
+      }
+      if (std::holds_alternative<EndDrillRequest>(item.body)) {
+        item.done(ErrorReply(item.correlation_id, v1::INTERNAL, "end_drill: no drill"));
         continue;
       }
       if (!refused[i].ok()) {
@@ -514,7 +567,7 @@ struct Server::Impl {
         Result<std::vector<Event>> events = dispatcher.Apply(command);
         if (events.ok()) {
           reply = EventsReply(item.correlation_id, *events, graph);
-          Publish(*events);
+          Publish(dispatcher, "", *events);
         } else {
           reply = ErrorReply(item.correlation_id, events.status());
         }
@@ -533,15 +586,16 @@ struct Server::Impl {
 
   // Whether `who` may have `command` journaled and applied: a unit cancels its own requests
   // only (known to the dispatcher, or submitted earlier in this batch, `submitted_units`).
-  Status MayApply(const store::Credential& who, const Command& command,
-                  std::map<std::string, std::string>& submitted_units) const {
+  static Status MayApply(const Dispatcher& source, const store::Credential& who,
+                         const Command& command,
+                         std::map<std::string, std::string>& submitted_units) {
     if (const auto* submit = std::get_if<SubmitRequest>(&command)) {
       submitted_units.emplace(submit->request_id, submit->unit);
     } else if (const auto* batch = std::get_if<SubmitBatch>(&command)) {
       for (const SubmitRequest& r : batch->requests)
         submitted_units.emplace(r.request_id, r.unit);
     } else if (const auto* cancel = std::get_if<CancelRequest>(&command)) {
-      const RequestState* request = dispatcher.FindRequest(cancel->request_id);
+      const RequestState* request = source.FindRequest(cancel->request_id);
       const auto pending = submitted_units.find(cancel->request_id);
       const std::string_view unit = request != nullptr        ? std::string_view(request->unit)
                                     : pending != submitted_units.end() ? std::string_view(pending->second)
@@ -555,16 +609,20 @@ struct Server::Impl {
     return Status::Ok();
   }
 
-  // Sends `events` to every watcher they concern; forgets watchers whose connection is gone.
-  void Publish(const std::vector<Event>& events) {
+  // Sends `events` of the live dispatcher (drill empty) or of a drill's to every watcher of
+  // that side they concern; forgets watchers whose connection is gone.
+  void Publish(const Dispatcher& source, const std::string& drill,
+               const std::vector<Event>& events) {
     if (watchers.empty() || events.empty()) return;
     std::erase_if(watchers, [](const Watcher& w) { return w.connection->closed.load(); });
     for (const Watcher& watcher : watchers) {
+      if (watcher.drill != drill) continue;
       v1::Reply push;
       push.set_correlation_id(watcher.correlation_id);
+      push.set_drill(drill);
       v1::Events* out = push.mutable_events();
       for (const Event& event : events) {
-        if (Covers(watcher, event)) EncodeEvent(event, graph, out->add_events());
+        if (Covers(source, watcher, event)) EncodeEvent(event, graph, out->add_events());
       }
       if (out->events_size() == 0) continue;
       std::shared_ptr<Connection> c = watcher.connection;
@@ -575,14 +633,14 @@ struct Server::Impl {
     }
   }
 
-  bool Covers(const Watcher& watcher, const Event& event) const {
+  static bool Covers(const Dispatcher& source, const Watcher& watcher, const Event& event) {
     const std::vector<std::string_view> about = RequestsOf(event);
     const bool unit = watcher.who.role == store::CredentialRole::kUnit;
     if (about.empty()) return watcher.request_ids.empty() && !unit;
     for (std::string_view id : about) {
       if (!watcher.request_ids.empty() && !watcher.request_ids.contains(std::string(id))) continue;
       if (unit) {
-        const RequestState* request = dispatcher.FindRequest(std::string(id));
+        const RequestState* request = source.FindRequest(std::string(id));
         if (request == nullptr || !OwnsRequest(watcher.who, request->unit)) continue;
       }
       return true;
@@ -590,12 +648,12 @@ struct Server::Impl {
     return false;
   }
 
-  v1::Reply Answer(std::uint64_t correlation_id, const store::Credential& who,
-                   const Query& query) const {
+  v1::Reply Answer(const Dispatcher& source, std::uint64_t correlation_id,
+                   const store::Credential& who, const Query& query) const {
     v1::Reply reply;
     reply.set_correlation_id(correlation_id);
     if (const auto* q = std::get_if<RequestQuery>(&query)) {
-      const RequestState* request = dispatcher.FindRequest(q->request_id);
+      const RequestState* request = source.FindRequest(q->request_id);
       if (request != nullptr && !OwnsRequest(who, request->unit)) {
         return ErrorReply(correlation_id,
                           Status::PermissionDenied("credential " + who.id + " (unit " + who.unit +
@@ -608,18 +666,96 @@ struct Server::Impl {
       }
       EncodeRequestState(*request, graph, reply.mutable_request());
     } else if (const auto* t = std::get_if<TeamQuery>(&query)) {
-      Result<TeamId> team = dispatcher.registry().FindTeam(t->team);
+      Result<TeamId> team = source.registry().FindTeam(t->team);
       if (!team.ok()) return ErrorReply(correlation_id, team.status());
-      EncodeTeamState(t->team, dispatcher.team_state(*team), graph, reply.mutable_team());
+      EncodeTeamState(t->team, source.team_state(*team), graph, reply.mutable_team());
     } else if (std::holds_alternative<OpenRequestsQuery>(query)) {
       v1::OpenRequests* open = reply.mutable_open_requests();
-      for (const RequestState* request : dispatcher.OpenRequests()) {
+      for (const RequestState* request : source.OpenRequests()) {
         EncodeRequestState(*request, graph, open->add_requests());
       }
     } else {
-      const std::vector<const RequestState*> open = dispatcher.OpenRequests();
+      const std::vector<const RequestState*> open = source.OpenRequests();
       EncodeDemand(open, graph, reply.mutable_demand());
     }
+    return reply;
+  }
+
+  // --- Drills ---
+
+  // On the strand: one request of a drill, on that drill's own dispatcher. Nothing here
+  // touches the live dispatcher or the journal.
+  v1::Reply ServeDrill(WorkItem& item, std::size_t batch_size) {
+    const std::string tag = DrillTag(item.drill);
+    auto found = drills.find(item.drill);
+    if (std::holds_alternative<EndDrillRequest>(item.body)) {
+      if (found == drills.end()) {
+        spdlog::warn("{}end_drill id={} by={}: no such drill", tag, item.correlation_id,
+                     item.who.id);
+        return ErrorReply(item.correlation_id,
+                          Status::NotFound("drill '" + item.drill + "' is not running"));
+      }
+      const std::uint64_t applied = found->second->commands;
+      drills.erase(found);
+      spdlog::info("{}end_drill id={} by={}: ended after {} commands ({} drills running)", tag,
+                   item.correlation_id, item.who.id, applied, drills.size());
+      v1::Reply reply;
+      reply.set_correlation_id(item.correlation_id);
+      reply.mutable_drill_ended()->set_commands(applied);
+      return reply;
+    }
+    if (const auto* query = std::get_if<Query>(&item.body)) {
+      if (found == drills.end()) {
+        return ErrorReply(item.correlation_id,
+                          Status::NotFound("drill '" + item.drill + "' is not running"));
+      }
+      return Answer(found->second->dispatcher, item.correlation_id, item.who, *query);
+    }
+    auto& command = std::get<TimedCommand>(item.body);
+    if (found == drills.end()) {
+      if (drills.size() >= options.max_drills) {
+        spdlog::warn("{}{} id={} by={} refused: {} drills running", tag,
+                     store::CommandKind(command.command), item.correlation_id, item.who.id,
+                     drills.size());
+        return ErrorReply(item.correlation_id, v1::RESOURCE_EXHAUSTED,
+                          "too many drills running (limit " + std::to_string(options.max_drills) +
+                              "); end one with end_drill");
+      }
+      Result<Dispatcher> created = Dispatcher::Create(graph, registry, dispatch_options);
+      if (!created.ok()) return ErrorReply(item.correlation_id, created.status());
+      found = drills
+                  .emplace(item.drill,
+                           std::make_unique<DrillState>(DrillState{std::move(created).value()}))
+                  .first;
+      spdlog::info("{}started by={} ({} drills running)", tag, item.who.id, drills.size());
+    }
+    DrillState& drill = *found->second;
+    // The drill's clock: set by its first command, then moved only by AdvanceTime to an
+    // instant. Every other command is stamped with it.
+    if (drill.started && !item.explicit_time) command.at = drill.dispatcher.now();
+    std::map<std::string, std::string> none;
+    v1::Reply reply;
+    if (Status may = MayApply(drill.dispatcher, item.who, command.command, none); !may.ok()) {
+      reply = ErrorReply(item.correlation_id, may);
+    } else {
+      Result<std::vector<Event>> events = drill.dispatcher.Apply(command);
+      if (events.ok()) {
+        drill.started = true;
+        ++drill.commands;
+        reply = EventsReply(item.correlation_id, *events, graph);
+        Publish(drill.dispatcher, item.drill, *events);
+      } else {
+        reply = ErrorReply(item.correlation_id, events.status());
+      }
+    }
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - item.received)
+            .count();
+    spdlog::info("{}{} id={} by={} batch={} {}us {}", tag, store::CommandKind(command.command),
+                 item.correlation_id, item.who.id, batch_size, micros,
+                 reply.code() == v1::OK
+                     ? std::string("ok")
+                     : v1::ErrorCode_Name(reply.code()) + ": " + reply.message());
     return reply;
   }
 

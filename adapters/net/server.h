@@ -26,6 +26,21 @@
 // closed, so that a stalled client never holds the dispatch loop or the server's memory.
 // A streaming connection takes no further requests: commands go on another connection.
 //
+// Drills: a Request carrying a drill id (Request.drill) is played on that drill's own
+// Dispatcher, which the dispatch strand creates on the drill's first command from the
+// server's graph, registry snapshot and DispatchOptions, and keeps until an EndDrill (or the
+// server stops). A drill's commands never reach the live dispatcher and are never journaled:
+// the journal holds only live commands, and a drill is a rehearsal, forgotten at a restart. So
+// a drill can never send a real team. Its queries are answered from its dispatcher (NOT_FOUND
+// when no such drill runs). A drill runs on its own simulated clock: its first command sets it
+// (an AdvanceTime's instant, else the time received), then only an AdvanceTime to an instant
+// moves it, and every other command is stamped with it; an officer may move a drill's clock
+// and its suspensions, only an admin the live ones (access.h). At most
+// ServerOptions::max_drills run at once; a command starting one more gets RESOURCE_EXHAUSTED.
+// Every reply to a drill's request and every event pushed for it carries the drill id, and
+// every log line about it starts with `drill=<id>`. A watcher sees live events (no drill given)
+// or the events of the one drill its Subscribe names, never both.
+//
 // Errors: a frame that cannot be read (zero or oversize length), a payload that is not a
 // Request, or a Request without a body gets an error Reply and its connection is closed; the
 // server keeps serving everyone else. A command the codec or the dispatcher refuses gets an
@@ -65,6 +80,8 @@ struct ServerOptions {
   Duration read_timeout = std::chrono::seconds(30);  // a started frame (or a reply) takes longer
   // --- Watching ---
   std::size_t max_watch_backlog = 4096;  // frames queued for one watcher before it is dropped
+  // --- Drills ---
+  std::size_t max_drills = 16;  // drills running at once; one more is RESOURCE_EXHAUSTED
   // --- Threads ---
   // Two by default, on this two-core machine: the journal's fsync blocks the thread running the
   // dispatch strand, and the second thread keeps reading frames meanwhile, which is what lets

@@ -395,6 +395,8 @@ BodyKind KindOf(const v1::Request& request) {
       return BodyKind::kQuery;
     case v1::Request::kSubscribe:
       return BodyKind::kSubscribe;
+    case v1::Request::kEndDrill:
+      return BodyKind::kEndDrill;
     case v1::Request::BODY_NOT_SET:
       break;
   }
@@ -498,6 +500,7 @@ Result<TimedCommand> DecodeCommand(const v1::Request& request, const RoadGraph& 
     case v1::Request::kListOpenRequests:
     case v1::Request::kGetDemand:
     case v1::Request::kSubscribe:
+    case v1::Request::kEndDrill:
       return Invalid(BodyName(request), "not a command");
     case v1::Request::BODY_NOT_SET:
       break;
@@ -599,6 +602,21 @@ Result<Query> DecodeQuery(const v1::Request& request, const CodecLimits& limits)
     default:
       return Invalid(BodyName(request), "not a query");
   }
+}
+
+Status CheckDrillId(const v1::Request& request, const CodecLimits& limits) {
+  if (request.has_subscribe() && !request.subscribe().drill().empty()) {
+    BAIYING_RETURN_IF_ERROR(CheckId("subscribe.drill", request.subscribe().drill(), limits));
+    if (!request.drill().empty() && request.drill() != request.subscribe().drill()) {
+      return Invalid("subscribe.drill",
+                     "differs from the request's drill '" + request.drill() + "'");
+    }
+  }
+  if (request.drill().empty()) {
+    if (request.has_end_drill()) return Invalid("end_drill", "needs a drill id (Request.drill)");
+    return Status::Ok();
+  }
+  return CheckId("drill", request.drill(), limits);
 }
 
 Result<SubscribeFilter> DecodeSubscribe(const v1::Request& request, const CodecLimits& limits) {
@@ -774,6 +792,163 @@ void EncodeDemand(std::span<const RequestState* const> open_requests, const Road
       m->set_missing(line.quantity - line.filled);
       m->set_scope(ToWire(line.scope));
     }
+  }
+}
+
+namespace {
+
+Result<Scope> DecodeScope(v1::Scope scope) {
+  switch (scope) {
+    case v1::SCOPE_COUNTY:
+      return Scope::kCounty;
+    case v1::SCOPE_PREFECTURE:
+      return Scope::kPrefecture;
+    case v1::SCOPE_REGION:
+      return Scope::kRegion;
+    default:
+      return Invalid("scope", "unknown value " + std::to_string(static_cast<int>(scope)));
+  }
+}
+
+Explanation DecodeExplanation(const v1::Explanation& in) {
+  Explanation out;
+  out.eta = in.eta_ms();
+  out.mobilization = in.mobilization_ms();
+  out.travel = in.travel_ms();
+  out.distance_m = in.distance_m();
+  out.route = in.route();
+  out.late = in.late();
+  for (const v1::Alternative& a : in.alternatives())
+    out.alternatives.push_back({a.team(), a.eta_ms()});
+  for (const v1::PassedOver& p : in.passed_over())
+    out.passed_over.push_back({p.team(), p.travel_ms(), p.why()});
+  return out;
+}
+
+PlaceId PlaceOf(const v1::PlaceInfo& place) {
+  return PlaceId(place.id());
+}
+
+}  // namespace
+
+Result<Event> DecodeEvent(const v1::Event& in) {
+  switch (in.kind_case()) {
+    case v1::Event::kRequestAccepted: {
+      const auto& e = in.request_accepted();
+      return Event(RequestAccepted{e.request_id(), PlaceOf(e.place()), e.snapped_m()});
+    }
+    case v1::Event::kTeamAssigned: {
+      const auto& e = in.team_assigned();
+      return Event(TeamAssigned{e.request_id(), e.team(), e.specialty(), e.units(),
+                                DecodeExplanation(e.explanation())});
+    }
+    case v1::Event::kShortfall: {
+      const auto& e = in.shortfall();
+      return Event(Shortfall{e.request_id(), e.specialty(), e.missing(), e.why()});
+    }
+    case v1::Event::kScopeWidened: {
+      const auto& e = in.scope_widened();
+      Result<Scope> from = DecodeScope(e.from());
+      if (!from.ok()) return from.status();
+      Result<Scope> to = DecodeScope(e.to());
+      if (!to.ok()) return to.status();
+      return Event(ScopeWidened{e.request_id(), e.specialty(), *from, *to});
+    }
+    case v1::Event::kRequestFilled:
+      return Event(RequestFilled{in.request_filled().request_id()});
+    case v1::Event::kAssignmentAcknowledged: {
+      const auto& e = in.assignment_acknowledged();
+      return Event(AssignmentAcknowledged{e.request_id(), e.team()});
+    }
+    case v1::Event::kAssignmentDeclined: {
+      const auto& e = in.assignment_declined();
+      return Event(AssignmentDeclined{e.request_id(), e.team(), e.reason()});
+    }
+    case v1::Event::kTeamEnRoute: {
+      const auto& e = in.team_en_route();
+      return Event(TeamEnRoute{e.request_id(), e.team()});
+    }
+    case v1::Event::kTeamOnScene: {
+      const auto& e = in.team_on_scene();
+      return Event(TeamOnScene{e.request_id(), e.team()});
+    }
+    case v1::Event::kTeamReleased: {
+      const auto& e = in.team_released();
+      return Event(TeamReleased{e.team(), PlaceOf(e.at())});
+    }
+    case v1::Event::kTeamDutyChanged: {
+      const auto& e = in.team_duty_changed();
+      return Event(TeamDutyChanged{e.team(), e.on_duty()});
+    }
+    case v1::Event::kTeamSuspensionChanged: {
+      const auto& e = in.team_suspension_changed();
+      return Event(TeamSuspensionChanged{e.team(), e.suspended(), e.reason()});
+    }
+    case v1::Event::kRequestCancelled: {
+      const auto& e = in.request_cancelled();
+      return Event(RequestCancelled{e.request_id(), e.reason()});
+    }
+    case v1::Event::kRequestExpired: {
+      const auto& e = in.request_expired();
+      return Event(RequestExpired{e.request_id(), e.missing()});
+    }
+    case v1::Event::kRoadClosed: {
+      const auto& e = in.road_closed();
+      return Event(RoadClosed{PlaceOf(e.from()), PlaceOf(e.to()), e.reason()});
+    }
+    case v1::Event::kRoadReopened: {
+      const auto& e = in.road_reopened();
+      return Event(RoadReopened{PlaceOf(e.from()), PlaceOf(e.to())});
+    }
+    case v1::Event::kEtaChanged: {
+      const auto& e = in.eta_changed();
+      return Event(EtaChanged{e.request_id(), e.team(), e.old_eta_ms(), e.new_eta_ms()});
+    }
+    case v1::Event::kTeamPreempted: {
+      const auto& e = in.team_preempted();
+      return Event(TeamPreempted{e.team(), e.from_request(), e.to_request(), e.saved_ms()});
+    }
+    case v1::Event::KIND_NOT_SET:
+      break;
+  }
+  return Invalid("event", "no kind (from a newer schema?)");
+}
+
+Result<RequestStatus> DecodeRequestStatus(v1::RequestStatus status) {
+  switch (status) {
+    case v1::REQUEST_STATUS_OPEN:
+      return RequestStatus::kOpen;
+    case v1::REQUEST_STATUS_FILLED:
+      return RequestStatus::kFilled;
+    case v1::REQUEST_STATUS_CANCELLED:
+      return RequestStatus::kCancelled;
+    case v1::REQUEST_STATUS_EXPIRED:
+      return RequestStatus::kExpired;
+    default:
+      return Invalid("request.status", "unknown value " + std::to_string(static_cast<int>(status)));
+  }
+}
+
+StatusCode FromErrorCode(v1::ErrorCode code) {
+  switch (code) {
+    case v1::OK:
+      return StatusCode::kOk;
+    case v1::INVALID_ARGUMENT:
+      return StatusCode::kInvalidArgument;
+    case v1::NOT_FOUND:
+      return StatusCode::kNotFound;
+    case v1::FAILED_PRECONDITION:
+      return StatusCode::kFailedPrecondition;
+    case v1::RESOURCE_EXHAUSTED:
+      return StatusCode::kResourceExhausted;
+    case v1::UNAVAILABLE:
+      return StatusCode::kUnavailable;
+    case v1::UNAUTHENTICATED:
+      return StatusCode::kUnauthenticated;
+    case v1::PERMISSION_DENIED:
+      return StatusCode::kPermissionDenied;
+    default:
+      return StatusCode::kInternal;
   }
 }
 

@@ -51,7 +51,7 @@ inline constexpr std::int64_t kMaxUnixMs = 253'402'300'799'999;
 Result<v1::Request> ParseRequest(std::string_view bytes);
 
 // What a Request asks for.
-enum class BodyKind : std::uint8_t { kMissing, kCommand, kQuery, kSubscribe };
+enum class BodyKind : std::uint8_t { kMissing, kCommand, kQuery, kSubscribe, kEndDrill };
 BodyKind KindOf(const v1::Request& request);
 
 // The command in `request`, validated and translated: places resolved on `graph` (names as
@@ -88,6 +88,11 @@ struct SubscribeFilter {
 };
 Result<SubscribeFilter> DecodeSubscribe(const v1::Request& request, const CodecLimits& limits = {});
 
+// The request's drill id (Request.drill), checked like an id: at most max_id_bytes, no control
+// characters. Empty is live. EndDrill needs one: "end_drill: needs a drill id (Request.drill)".
+// A Subscribe may name its drill in Subscribe.drill instead; both given must agree.
+Status CheckDrillId(const v1::Request& request, const CodecLimits& limits = {});
+
 // --- Writing replies ---
 
 // One event, with its structured form and its Describe() line. Places carry their id, name
@@ -101,6 +106,20 @@ void EncodeTeamState(std::string_view team_code, const TeamState& team, const Ro
                      v1::TeamInfo* out);
 void EncodeDemand(std::span<const RequestState* const> open_requests, const RoadGraph& graph,
                   v1::Demand* out);
+
+// --- Reading replies (clients, drills against a server) ---
+
+// The engine event a pushed or answered v1::Event stands for: the inverse of EncodeEvent
+// (places by their id; Describe of the result is the event's text). InvalidArgument for an
+// event without a kind or with an enum value the codec does not know.
+Result<Event> DecodeEvent(const v1::Event& event);
+
+// The engine's request status for a wire one; InvalidArgument for one not given or unknown.
+Result<RequestStatus> DecodeRequestStatus(v1::RequestStatus status);
+
+// The engine status code for a wire one (UNAUTHENTICATED and PERMISSION_DENIED map to the
+// engine's codes of those names).
+StatusCode FromErrorCode(v1::ErrorCode code);
 
 // The wire code for an engine status code.
 v1::ErrorCode ToErrorCode(StatusCode code);

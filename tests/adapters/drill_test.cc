@@ -18,6 +18,7 @@
 
 #include "tests/support/files.h"
 #include "tests/support/run_command.h"
+#include "tests/support/scenarios.h"
 
 namespace {
 
@@ -35,11 +36,7 @@ std::string ReadAll(const std::filesystem::path& path) {
 }
 
 std::vector<std::filesystem::path> Scenarios() {
-  std::vector<std::filesystem::path> out;
-  for (const auto& entry : std::filesystem::directory_iterator(kSource / "scenarios"))
-    if (entry.path().extension() == ".textproto") out.push_back(entry.path());
-  std::sort(out.begin(), out.end());
-  return out;
+  return baiying::testing::ScenarioFiles(kSource);
 }
 
 CommandResult Drill(const std::filesystem::path& scenario, const std::filesystem::path& report,

@@ -472,6 +472,20 @@ TEST_CASE("codec: every event kind encodes with its Describe line") {
   std::sort(cases.begin(), cases.end());
   CHECK(std::adjacent_find(cases.begin(), cases.end()) == cases.end());  // all distinct
 
+  // Decoding gives the same event back: the same line, the same wire form again.
+  for (const Event& event : events) {
+    v1::Event wire;
+    EncodeEvent(event, Graph(), &wire);
+    Result<Event> back = DecodeEvent(wire);
+    REQUIRE_MESSAGE(back.ok(), back.status().message());
+    CHECK(Describe(*back) == Describe(event));
+    CHECK(back->index() == event.index());
+    v1::Event again;
+    EncodeEvent(*back, Graph(), &again);
+    CHECK(google::protobuf::util::MessageDifferencer::Equals(wire, again));
+  }
+  CHECK(!DecodeEvent(v1::Event{}).ok());
+
   v1::Event out;
   EncodeEvent(events[0], Graph(), &out);
   CHECK(out.request_accepted().place().id() == 2);

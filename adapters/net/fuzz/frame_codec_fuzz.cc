@@ -96,6 +96,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case baiying::BodyKind::kSubscribe:
           (void)baiying::DecodeSubscribe(*request).ok();
           break;
+        case baiying::BodyKind::kEndDrill:
+          (void)baiying::CheckDrillId(*request).ok();
+          break;
         case baiying::BodyKind::kMissing:
           baiying::Check(!baiying::DecodeCommand(*request, graph, received_at).ok());
           break;
