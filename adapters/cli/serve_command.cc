@@ -86,12 +86,12 @@ int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
   };
   Result<std::unique_ptr<net::Server>> server = net::Server::Start(options, world);
   if (!server.ok()) return Fail(err, server.status().message());
+  PrintCredentialHint(registry_flags.db, out);  // before the line scripts wait for
   out << "baiying serve: listening on " << flags.address << ":" << (*server)->port() << " (journal "
       << flags.journal.string() << ", " << (*server)->recovered_applied()
       << " commands recovered); SIGINT or SIGTERM stops\n"
       << std::flush;
   spdlog::info("listening on {}:{}", flags.address, (*server)->port());
-  PrintCredentialHint(registry_flags.db, out);
   (*server)->Run();
   out << "baiying serve: stopped\n";
   return kExitOk;
