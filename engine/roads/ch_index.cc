@@ -31,12 +31,13 @@ std::uint64_t HeapPop(std::vector<std::uint64_t>& heap) {
 
 // One upward search over `arcs(v)`, stalling a place when an arc of `stall(v)` from a place
 // already reached proves its time too large. Calls on_settle(place, time) for every place
-// settled and not stalled, in (time, id) order, until it returns false.
+// settled and not stalled, in (time, id) order, until it returns false. With `parent`, each
+// reached place's parent in the search tree is written there.
 template <typename Arcs, typename Stall, typename OnSettle>
 std::uint32_t UpwardSearch(std::uint32_t source, std::vector<std::uint32_t>& stamp,
                            std::vector<TravelTime>& distance, std::uint32_t generation,
                            std::vector<std::uint64_t>& heap, Arcs&& arcs, Stall&& stall,
-                           OnSettle&& on_settle) {
+                           OnSettle&& on_settle, std::uint32_t* parent = nullptr) {
   heap.clear();
   stamp[source] = generation;
   distance[source] = 0;
@@ -63,6 +64,7 @@ std::uint32_t UpwardSearch(std::uint32_t source, std::vector<std::uint32_t>& sta
       if (stamp[arc.other] != generation || nd < distance[arc.other]) {
         stamp[arc.other] = generation;
         distance[arc.other] = nd;
+        if (parent != nullptr) parent[arc.other] = v;
         HeapPush(heap, HeapKey(nd, arc.other));
       }
     }
@@ -434,7 +436,9 @@ ChQuery::ChQuery(const ChIndex& index, const RoadGraph& graph)
       stamp_(index.place_count(), 0),
       distance_(index.place_count(), kInfiniteTime),
       forward_stamp_(index.place_count(), 0),
-      forward_distance_(index.place_count(), kInfiniteTime) {}
+      forward_distance_(index.place_count(), kInfiniteTime),
+      parent_(index.place_count(), kNone),
+      forward_parent_(index.place_count(), kNone) {}
 
 void ChQuery::Start() {
   ++generation_;
@@ -448,6 +452,7 @@ void ChQuery::Start() {
 }
 
 TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
+  meeting_ = kNone;
   const std::uint32_t n = index_->place_count();
   if (!from.valid() || from.value() >= n || !to.valid() || to.value() >= n) return kInfiniteTime;
   Start();
@@ -455,7 +460,7 @@ TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
   settled_count_ += UpwardSearch(
       ch.rank(from), forward_stamp_, forward_distance_, generation_, heap_,
       [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
-      [](std::uint32_t, TravelTime) { return true; });
+      [](std::uint32_t, TravelTime) { return true; }, forward_parent_.data());
   TravelTime best = kInfiniteTime;
   settled_count_ += UpwardSearch(
       ch.rank(to), stamp_, distance_, generation_, heap_,
@@ -463,11 +468,61 @@ TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
       [&](std::uint32_t v, TravelTime d) {
         if (d >= best) return false;
         if (forward_stamp_[v] == generation_) {
-          best = std::min(best, SaturatingAdd(forward_distance_[v], d));
+          const TravelTime via = SaturatingAdd(forward_distance_[v], d);
+          if (via < best) {
+            best = via;
+            meeting_ = v;
+          }
         }
         return true;
-      });
+      },
+      parent_.data());
   return best;
+}
+
+namespace {
+
+// The arc of `arcs` (sorted by other end) whose other end is `other`. Precondition: it is there.
+const ChArc& ArcTo(std::span<const ChArc> arcs, std::uint32_t other) {
+  return *std::lower_bound(arcs.begin(), arcs.end(), other,
+                           [](const ChArc& arc, std::uint32_t r) { return arc.other < r; });
+}
+
+// Appends the places after rank `a` along `arc` from `a` to `b`, shortcuts unpacked: a shortcut
+// through m is the arc from a down into m followed by the arc from m up to b.
+void Unpack(const ChIndex& ch, std::uint32_t a, std::uint32_t b, const ChArc& arc,
+            std::vector<PlaceId>& out) {
+  if (!arc.middle.valid()) {
+    out.push_back(ch.place_of_rank(b));
+    return;
+  }
+  const std::uint32_t m = ch.rank(arc.middle);
+  Unpack(ch, a, m, ArcTo(ch.down(m), a), out);
+  Unpack(ch, m, b, ArcTo(ch.up(m), b), out);
+}
+
+}  // namespace
+
+std::vector<PlaceId> ChQuery::Path(PlaceId from, PlaceId to) {
+  std::vector<PlaceId> places;
+  if (Time(from, to) == kInfiniteTime) return places;
+  const ChIndex& ch = *index_;
+  // The upward half from `from` to the meeting place, read backwards along the parents.
+  std::vector<std::uint32_t> up_ranks;
+  for (std::uint32_t r = meeting_; r != ch.rank(from); r = forward_parent_[r])
+    up_ranks.push_back(r);
+  places.push_back(from);
+  std::uint32_t at = ch.rank(from);
+  for (auto it = up_ranks.rbegin(); it != up_ranks.rend(); ++it) {
+    Unpack(ch, at, *it, ArcTo(ch.up(at), *it), places);
+    at = *it;
+  }
+  // The downward half from the meeting place to `to`, along the backward search's parents.
+  for (std::uint32_t r = meeting_; r != ch.rank(to); r = parent_[r]) {
+    const std::uint32_t next = parent_[r];
+    Unpack(ch, r, next, ArcTo(ch.down(next), r), places);
+  }
+  return places;
 }
 
 std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,

@@ -189,6 +189,9 @@ class ChQuery {
   // The travel time from `from` to `to`, kInfiniteTime when unreachable or out of range.
   // Ignores closures: for tests and tools.
   TravelTime Time(PlaceId from, PlaceId to);
+  // The places along a fastest route from `from` to `to`, both included, shortcuts unpacked;
+  // empty when `to` cannot be reached. Ignores closures.
+  std::vector<PlaceId> Path(PlaceId from, PlaceId to);
 
   // The matcher's question, with exactly RoadQuery::NearestWithOffsets's answer for
   // Direction::kToPlace over candidates.targets(): the `options.k` candidates with the least
@@ -214,6 +217,9 @@ class ChQuery {
   std::vector<TravelTime> distance_;
   std::vector<std::uint32_t> forward_stamp_;
   std::vector<TravelTime> forward_distance_;
+  std::vector<std::uint32_t> parent_;  // by rank: the backward search's tree
+  std::vector<std::uint32_t> forward_parent_;
+  std::uint32_t meeting_ = 0;  // rank where the last Time's two searches met
   std::vector<std::uint64_t> heap_;
   std::vector<OffsetReach> best_;
   std::uint32_t settled_count_ = 0;
