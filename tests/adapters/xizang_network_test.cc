@@ -3,20 +3,26 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/loaders/network_csv.h"
 #include "adapters/loaders/network_spec.h"
 #include "adapters/loaders/xizang_builder.h"
+#include "engine/roads/ch_index.h"
+#include "engine/roads/closures.h"
 #include "engine/roads/road_graph.h"
 #include "engine/roads/road_query.h"
 #include "tests/support/files.h"
@@ -203,6 +209,68 @@ TEST_CASE("data/xizang: the builder reproduces the checked-in files byte for byt
   }
   std::error_code ec;
   fs::remove_all(out, ec);
+}
+
+TEST_CASE("data/xizang: the road index gives the exact search's teams and times, with closures") {
+  const RoadGraph& graph = Graph();
+  const Result<ChIndex> built = ChIndex::Build(graph);
+  REQUIRE_MESSAGE(built.ok(), built.status().ToString());
+  const ChIndex& index = built.value();
+  const std::uint32_t n = graph.place_count();
+  std::mt19937 rng(20261128);
+  CandidateSet set(index);
+  ChQuery ch(index, graph);
+  RoadQuery exact(graph);
+  int checks = 0;
+  int mismatches = 0;
+  for (int step = 0; step < 400; ++step) {
+    const auto tag = static_cast<std::uint32_t>(rng() % 150);
+    if (rng() % 3 != 0) {
+      (void)set.Add({PlaceId(static_cast<std::uint32_t>(rng() % n)),
+                     static_cast<TravelTime>(rng() % (4 * 3'600'000)), tag});
+    } else {
+      (void)set.Remove(tag);
+    }
+    // Now and then a few random closures (arcs and places), in force for the next queries.
+    ClosureSet closures(graph);
+    const bool closed = step % 4 == 3;
+    if (closed) {
+      for (int c = 0; c < 3; ++c) {
+        if (rng() % 2 == 0) {
+          REQUIRE(closures.CloseArc(ArcId(static_cast<std::uint32_t>(rng() % graph.arc_count())),
+                                    "landslide").ok());
+        } else {
+          REQUIRE(closures.ClosePlace(PlaceId(static_cast<std::uint32_t>(rng() % n)), "snow")
+                      .ok());
+        }
+      }
+    }
+    const QueryContext context{closed ? &closures : nullptr, Instant{}};
+    for (int q = 0; q < 5; ++q) {
+      const PlaceId unit(static_cast<std::uint32_t>(rng() % n));
+      const NearestOptions options{1 + static_cast<std::uint32_t>(rng() % 5), kInfiniteTime};
+      const std::span<const OffsetReach> want_span =
+          exact.NearestWithOffsets(unit, Direction::kToPlace, set.targets(), options, context);
+      const std::vector<OffsetReach> want(want_span.begin(), want_span.end());
+      const std::span<const OffsetReach> got = ch.NearestWithOffsets(unit, set, options, context);
+      ++checks;
+      if (!std::equal(got.begin(), got.end(), want.begin(), want.end()) ||
+          ch.last_was_exact() != closed) {
+        ++mismatches;
+      }
+    }
+  }
+  CHECK(checks == 2000);
+  CHECK(mismatches == 0);
+  ChQuery times(index, graph);
+  for (std::uint32_t s = 0; s < n; ++s) {
+    const std::span<const TravelTime> all = exact.AllTimes(PlaceId(s), Direction::kFromPlace);
+    const std::vector<TravelTime> want(all.begin(), all.end());
+    for (std::uint32_t t = 0; t < n; ++t) {
+      if (times.Time(PlaceId(s), PlaceId(t)) != want[t]) ++mismatches;
+    }
+  }
+  CHECK(mismatches == 0);
 }
 
 }  // namespace
