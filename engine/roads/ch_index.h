@@ -196,6 +196,7 @@ class ChQuery {
   // The matcher's question, with exactly RoadQuery::NearestWithOffsets's answer for
   // Direction::kToPlace over candidates.targets(): the `options.k` candidates with the least
   // travel time to `place` plus offset, by (total, tag), none above `options.max_time`.
+  // Precondition: `candidates` was made on this query's index.
   // While any closure of `context` is live the exact search answers instead (correct at once,
   // slower); last_was_exact() says which answered. The span is valid until the next call.
   std::span<const OffsetReach> NearestWithOffsets(PlaceId place, const CandidateSet& candidates,

@@ -11,8 +11,8 @@
 // towards a place ("which of these teams reaches the unit first"): Nearest(kToPlace) runs
 // backwards over incoming arcs from the unit and stops as soon as K target places are settled
 // or the time bound is passed, so a question about nearby teams touches only nearby roads.
-// A preprocessed index (contraction hierarchies) will answer the same question later; this
-// exact search stays as its reference and as the fallback under closures.
+// The preprocessed index (ChIndex in ch_index.h, a contraction hierarchy) answers the same
+// question faster; this exact search stays as its reference and as its fallback under closures.
 //
 // Not thread-safe: one RoadQuery per thread. The graph and closure set must outlive it.
 
