@@ -1,12 +1,21 @@
 #pragma once
 // A small blocking client for the server (adapters/net/server.h): one connection, one request
-// at a time, every operation bounded by a timeout. For the command line and for tests.
+// at a time, every operation bounded by a timeout. For the command line, the tests and the
+// end-to-end benchmark.
 //
-// Waiting: every operation waits at most the timeout given to Connect, except a ReadReply
+// Design: one TCP socket (non-blocking, TCP_NODELAY) driven by plain system calls on the
+// caller's thread, with no event loop: send (MSG_NOSIGNAL) until the bytes are out, poll() for
+// readiness whenever the socket has to be waited for, recv into one buffer kept for the
+// connection's life, and a FrameParser (adapters/net/frame.h) that cuts replies from the
+// stream. A Call thus costs a send, a poll and a recv or two. Connect resolves the host with
+// getaddrinfo (names or numeric addresses) and tries each address in turn with a non-blocking
+// connect, all within the one timeout.
+//
+// Waiting: every operation has one deadline, the timeout given to Connect, except a ReadReply
 // told otherwise (a watch reads with kNoTimeout: events come when they come). An operation
 // that does not finish in time is cancelled by closing the connection; so is one ended by a
-// signal (InterruptOnSignals). Either way the Client is then closed and every further
-// operation fails.
+// signal (InterruptOnSignals: the handler writes to a pipe that every wait polls beside the
+// socket). Either way the Client is then closed and every further operation fails.
 //
 // Not thread-safe: one Client per thread.
 
@@ -59,7 +68,9 @@ class Client {
 
   // From now on SIGINT and SIGTERM end the operation waiting (or the next one, when they arrive
   // between operations) instead of the process: it fails with Unavailable, the connection is
-  // closed, and interrupted() says which signal it was. For the command line's `watch`.
+  // closed, and interrupted() says which signal it was. For the command line's `watch`. The
+  // handlers are the process's while such a Client lives; the last one to go puts back the ones
+  // it found.
   void InterruptOnSignals();
   // The signal that interrupted an operation, 0 while none has.
   int interrupted() const;
