@@ -297,6 +297,9 @@ struct Server::Impl {
       }
       if (outcome == FrameParser::Outcome::kFrame) {
         bool keep_open = true;
+        // The time the dispatcher takes (a surge of hundreds) is not the client's reading
+        // time: the read deadline is lifted until the reply is written (Write sets its own).
+        c->SetDeadline(SteadyClock::time_point::max());
         const v1::Reply reply = co_await Handle(c, payload, &keep_open);
         open = co_await Write(*c, reply) && keep_open;
         if (open && reply.has_subscribed()) {
