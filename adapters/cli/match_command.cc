@@ -22,26 +22,10 @@ int Fail(std::ostream& err, const std::string& message, int code = kExitUsage) {
 }  // namespace
 
 int RunMatch(const MatchFlags& flags, std::ostream& out, std::ostream& err) {
-  const std::filesystem::path network_path =
-      flags.network.empty() ? DefaultNetworkPath() : flags.network;
-  Result<loaders::NetworkSpec> spec = loaders::LoadNetworkSpec(network_path);
-  if (!spec.ok()) return Fail(err, spec.status().message(), kExitDataError);
-  Result<RoadGraph> graph = loaders::BuildGraph(std::move(*spec));
-  if (!graph.ok()) return Fail(err, graph.status().message(), kExitDataError);
-
-  // The registry: the named database, or the default one (seeded on first use).
-  RegistryFlags registry_flags;
-  registry_flags.action = RegistryAction::kList;
-  if (flags.db_given) {
-    registry_flags.db = flags.db;
-    registry_flags.db_given = true;
-  }
-  registry_flags.network = network_path;
-  registry_flags.now = flags.now;
-  Result<store::RegistryStore> store = OpenRegistryStore(registry_flags, err);
-  if (!store.ok()) return Fail(err, store.status().message(), kExitDataError);
-  Result<Registry> registry = store->Load();
-  if (!registry.ok()) return Fail(err, registry.status().message(), kExitDataError);
+  // The network and the registry: the named database, or the default one (seeded on first use).
+  Result<Ground> ground = LoadGround(flags.network, flags.db, flags.db_given, flags.now, err);
+  if (!ground.ok()) return Fail(err, ground.status().message(), kExitDataError);
+  const RoadGraph* graph = &ground->graph;
 
   Result<std::vector<RequestLine>> lines = ParseNeed(flags.need);
   if (!lines.ok()) return Fail(err, lines.status().message());
@@ -74,7 +58,7 @@ int RunMatch(const MatchFlags& flags, std::ostream& out, std::ostream& err) {
   }
 
   Result<Dispatcher> dispatcher =
-      Dispatcher::Create(*graph, std::make_shared<const Registry>(std::move(registry).value()));
+      Dispatcher::Create(*graph, std::make_shared<const Registry>(std::move(ground->registry)));
   if (!dispatcher.ok()) return Fail(err, dispatcher.status().message(), kExitDataError);
   std::vector<Event> events;
   for (const std::string& road : flags.close_roads) {

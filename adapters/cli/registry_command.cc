@@ -766,3 +766,31 @@ int RunRegistry(RegistryFlags flags, std::ostream& out, std::ostream& err) {
 }
 
 }  // namespace baiying::cli
+
+namespace baiying::cli {
+
+Result<Ground> LoadGround(const std::filesystem::path& network, const std::filesystem::path& db,
+                          bool db_given, Instant now, std::ostream& err) {
+  const std::filesystem::path network_path = network.empty() ? DefaultNetworkPath() : network;
+  Result<loaders::NetworkSpec> spec = loaders::LoadNetworkSpec(network_path);
+  if (!spec.ok()) return spec.status();
+  Result<RoadGraph> graph = loaders::BuildGraph(std::move(*spec));
+  if (!graph.ok()) return graph.status();
+
+  RegistryFlags registry_flags;
+  registry_flags.action = RegistryAction::kList;
+  if (db_given) {
+    registry_flags.db = db;
+    registry_flags.db_given = true;
+  }
+  registry_flags.network = network_path;
+  registry_flags.now = now;
+  Result<store::RegistryStore> store = OpenRegistryStore(registry_flags, err);
+  if (!store.ok()) return store.status();
+  Result<Registry> registry = store->Load();
+  if (!registry.ok()) return registry.status();
+  return Ground{network_path, std::move(graph).value(), registry_flags.db,
+                std::move(registry).value()};
+}
+
+}  // namespace baiying::cli

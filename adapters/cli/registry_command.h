@@ -10,6 +10,8 @@
 
 #include "adapters/store/registry_store.h"
 #include "engine/core/time.h"
+#include "engine/registry/registry.h"
+#include "engine/roads/road_graph.h"
 
 namespace baiying::cli {
 
@@ -73,6 +75,18 @@ struct RegistryFlags {
 // Opens the registry database named by `flags` (db, db_given, action, empty, network); the
 // default database is created and seeded on first use. Notes for people go to `err`.
 Result<store::RegistryStore> OpenRegistryStore(const RegistryFlags& flags, std::ostream& err);
+
+// What `match` and `serve` work on: the road network (data/xizang unless named) and the
+// registry snapshot of the named database, or of the default one (seeded on first use).
+struct Ground {
+  std::filesystem::path network;
+  RoadGraph graph;
+  std::filesystem::path db;  // the database the registry came from
+  Registry registry;
+};
+// Errors name the file; all of them are data errors (kExitDataError).
+Result<Ground> LoadGround(const std::filesystem::path& network, const std::filesystem::path& db,
+                          bool db_given, Instant now, std::ostream& err);
 
 // Runs one registry action. Returns an ExitCode (route_command.h).
 int RunRegistry(RegistryFlags flags, std::ostream& out, std::ostream& err);

@@ -40,30 +40,15 @@ void PrintCredentialHint(const std::filesystem::path& db, std::ostream& out) {
 }  // namespace
 
 int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
-  const std::filesystem::path network_path =
-      flags.network.empty() ? DefaultNetworkPath() : flags.network;
-  Result<loaders::NetworkSpec> spec = loaders::LoadNetworkSpec(network_path);
-  if (!spec.ok()) return Fail(err, spec.status().message());
-  Result<RoadGraph> graph = loaders::BuildGraph(std::move(*spec));
-  if (!graph.ok()) return Fail(err, graph.status().message());
-
-  RegistryFlags registry_flags;
-  registry_flags.action = RegistryAction::kList;
-  if (flags.db_given) {
-    registry_flags.db = flags.db;
-    registry_flags.db_given = true;
-  }
-  registry_flags.network = network_path;
-  registry_flags.now =
-      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  Result<store::RegistryStore> store = OpenRegistryStore(registry_flags, err);
-  if (!store.ok()) return Fail(err, store.status().message());
-  Result<Registry> registry = store->Load();
-  if (!registry.ok()) return Fail(err, registry.status().message());
+  Result<Ground> ground = LoadGround(
+      flags.network, flags.db, flags.db_given,
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+      err);
+  if (!ground.ok()) return Fail(err, ground.status().message());
 
   // Tokens are checked against the same database; a revocation made while serving is
   // honoured by the next request (store::CredentialGate).
-  Result<std::unique_ptr<store::CredentialGate>> gate = store::CredentialGate::Open(registry_flags.db);
+  Result<std::unique_ptr<store::CredentialGate>> gate = store::CredentialGate::Open(ground->db);
   if (!gate.ok()) return Fail(err, gate.status().message());
   std::shared_ptr<store::CredentialGate> credentials = std::move(gate).value();
 
@@ -78,15 +63,15 @@ int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
   options.read_timeout = std::chrono::duration_cast<Duration>(
       std::chrono::duration<double>(flags.read_seconds));
   net::ServerWorld world;
-  world.graph = &*graph;
-  world.registry = std::make_shared<const Registry>(std::move(registry).value());
+  world.graph = &ground->graph;
+  world.registry = std::make_shared<const Registry>(std::move(ground->registry));
   world.journal_path = flags.journal;
   world.authenticate = [credentials](std::string_view token) {
     return credentials->Authenticate(token);
   };
   Result<std::unique_ptr<net::Server>> server = net::Server::Start(options, world);
   if (!server.ok()) return Fail(err, server.status().message());
-  PrintCredentialHint(registry_flags.db, out);  // before the line scripts wait for
+  PrintCredentialHint(ground->db, out);  // before the line scripts wait for
   out << "baiying serve: listening on " << flags.address << ":" << (*server)->port() << " (journal "
       << flags.journal.string() << ", " << (*server)->recovered_applied()
       << " commands recovered); SIGINT or SIGTERM stops\n"
