@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <queue>
+#include <string>
 #include <utility>
 
 #include "engine/roads/heap_key.h"
@@ -85,7 +86,8 @@ void NextGeneration(std::uint32_t& generation, std::vector<std::uint32_t>& stamp
 // is removed in priority order after its shortcuts are added between its neighbours.
 class ChBuilder {
  public:
-  ChBuilder(const RoadGraph& graph, const ChOptions& options)
+  // `closed` by arc: the arcs left out (empty: none).
+  ChBuilder(const RoadGraph& graph, const ChOptions& options, const std::vector<bool>& closed)
       : options_(options),
         n_(graph.place_count()),
         out_(n_),
@@ -99,16 +101,24 @@ class ChBuilder {
       const std::uint32_t from = graph.tail(ArcId(a)).value();
       const std::uint32_t to = graph.head(ArcId(a)).value();
       const TravelTime time = graph.travel_time(ArcId(a));
-      if (from == to || time == kInfiniteTime) continue;
+      if (from == to || time == kInfiniteTime || (!closed.empty() && closed[a])) continue;
       AddArc(from, to, time, kNone);
     }
   }
 
-  ChIndex Run() {
+  // Contracts in priority order, or, given `order` (places by rank), in that order.
+  ChIndex Run(std::span<const std::uint32_t> order = {}) {
     ChIndex index;
     index.rank_.assign(n_, 0);
     up_lists_.resize(n_);
     down_lists_.resize(n_);
+    if (!order.empty()) {
+      for (std::uint32_t r = 0; r < n_; ++r) {
+        Contract(order[r]);
+        index.rank_[order[r]] = r;
+      }
+      return Finish(std::move(index));
+    }
     using Item = std::pair<std::int64_t, std::uint32_t>;
     std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
     std::vector<std::int64_t> priority(n_);
@@ -145,7 +155,12 @@ class ChBuilder {
         queue.push({priority[w], w});
       }
     }
+    return Finish(std::move(index));
+  }
 
+ private:
+  // Numbers the hierarchy's arcs by rank, once every place has one.
+  ChIndex Finish(ChIndex index) {
     index.place_of_rank_.assign(n_, 0);
     for (std::uint32_t v = 0; v < n_; ++v)
       index.place_of_rank_[index.rank_[v]] = v;
@@ -178,7 +193,6 @@ class ChBuilder {
     return index;
   }
 
- private:
   // Adds from -> to, or lowers the time of the arc already there.
   void AddArc(std::uint32_t from, std::uint32_t to, TravelTime time, std::uint32_t middle) {
     const PlaceId mid = middle == kNone ? kNoPlace : PlaceId(middle);
@@ -307,12 +321,164 @@ class ChBuilder {
   std::vector<std::uint64_t> heap_;
 };
 
-Result<ChIndex> ChIndex::Build(const RoadGraph& graph, const ChOptions& options) {
+namespace {
+
+// The closed arcs as a mask by arc, and sorted, each once; InvalidArgument for one out of range.
+Status ClosedMask(const RoadGraph& graph, std::span<const ArcId> closed, std::vector<bool>& mask,
+                  std::vector<ArcId>& sorted) {
+  sorted.assign(closed.begin(), closed.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  mask.clear();
+  if (sorted.empty()) return Status::Ok();
+  mask.assign(graph.arc_count(), false);
+  for (ArcId a : sorted) {
+    if (!a.valid() || a.value() >= graph.arc_count()) {
+      return Status::InvalidArgument("contraction hierarchy: closed arc " +
+                                     std::to_string(a.value()) + " is not an arc of the graph (" +
+                                     std::to_string(graph.arc_count()) + " arcs)");
+    }
+    mask[a.value()] = true;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ChIndex> ChIndex::Build(const RoadGraph& graph, const ChOptions& options,
+                               std::span<const ArcId> closed) {
   if (!options.IsValid()) {
     return Status::InvalidArgument("contraction hierarchy: witness limits must be positive");
   }
-  ChBuilder builder(graph, options);
-  return builder.Run();
+  std::vector<bool> mask;
+  std::vector<ArcId> sorted;
+  BAIYING_RETURN_IF_ERROR(ClosedMask(graph, closed, mask, sorted));
+  ChBuilder builder(graph, options, mask);
+  ChIndex index = builder.Run();
+  index.graph_fingerprint_ = Fingerprint(graph);
+  index.closed_arcs_ = std::move(sorted);
+  return index;
+}
+
+Result<ChIndex> ChIndex::Recontract(const RoadGraph& graph, const ChIndex& previous,
+                                    std::span<const ArcId> closed, const ChOptions& options) {
+  if (!options.IsValid()) {
+    return Status::InvalidArgument("contraction hierarchy: witness limits must be positive");
+  }
+  const std::uint64_t fingerprint = Fingerprint(graph);
+  if (previous.place_count() != graph.place_count() ||
+      previous.graph_fingerprint_ != fingerprint) {
+    return Status::InvalidArgument(
+        "contraction hierarchy: the previous index was built on another graph");
+  }
+  std::vector<bool> mask;
+  std::vector<ArcId> sorted;
+  BAIYING_RETURN_IF_ERROR(ClosedMask(graph, closed, mask, sorted));
+  ChBuilder builder(graph, options, mask);
+  ChIndex index = builder.Run(previous.place_of_rank_);
+  index.graph_fingerprint_ = fingerprint;
+  index.closed_arcs_ = std::move(sorted);
+  return index;
+}
+
+std::uint64_t ChIndex::Fingerprint(const RoadGraph& graph) {
+  // FNV-1a over the counts and every arc's tail, head and travel time.
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xff;
+      h *= 0x100000001b3ull;
+    }
+  };
+  mix(graph.place_count());
+  mix(graph.arc_count());
+  for (std::uint32_t a = 0; a < graph.arc_count(); ++a) {
+    mix((std::uint64_t{graph.tail(ArcId(a)).value()} << 32) | graph.head(ArcId(a)).value());
+    mix(graph.travel_time(ArcId(a)));
+  }
+  return h;
+}
+
+ChIndexParts ChIndex::ToParts() const {
+  ChIndexParts parts;
+  parts.graph_fingerprint = graph_fingerprint_;
+  parts.rank = rank_;
+  parts.first_up = first_up_;
+  parts.up = up_;
+  parts.first_down = first_down_;
+  parts.down = down_;
+  for (ArcId a : closed_arcs_)
+    parts.closed_arcs.push_back(a.value());
+  return parts;
+}
+
+Result<ChIndex> ChIndex::FromParts(ChIndexParts parts, const RoadGraph& graph) {
+  auto bad = [](const std::string& what) {
+    return Status::InvalidArgument("contraction hierarchy: " + what);
+  };
+  const std::uint32_t n = graph.place_count();
+  if (parts.graph_fingerprint != Fingerprint(graph)) {
+    return bad("built on another graph or travel model (fingerprint " +
+               std::to_string(parts.graph_fingerprint) + ", this graph's is " +
+               std::to_string(Fingerprint(graph)) + ")");
+  }
+  if (parts.rank.size() != n) {
+    return bad("ranks for " + std::to_string(parts.rank.size()) + " places, the graph has " +
+               std::to_string(n));
+  }
+  ChIndex index;
+  index.place_of_rank_.assign(n, kNone);
+  for (std::uint32_t p = 0; p < n; ++p) {
+    const std::uint32_t r = parts.rank[p];
+    if (r >= n || index.place_of_rank_[r] != kNone) {
+      return bad("the ranks are not a permutation (place " + std::to_string(p) + ")");
+    }
+    index.place_of_rank_[r] = p;
+  }
+  auto check_arcs = [&](const std::vector<std::uint32_t>& first, const std::vector<ChArc>& arcs,
+                        const char* name) -> Status {
+    if (first.size() != std::size_t{n} + 1 || first.front() != 0 || first.back() != arcs.size()) {
+      return bad(std::string(name) + " offsets do not match " + std::to_string(n) +
+                 " places and " + std::to_string(arcs.size()) + " arcs");
+    }
+    for (std::uint32_t r = 0; r < n; ++r) {
+      if (first[r] > first[r + 1]) return bad(std::string(name) + " offsets decrease at " +
+                                              std::to_string(r));
+      for (std::uint32_t i = first[r]; i < first[r + 1]; ++i) {
+        const ChArc& arc = arcs[i];
+        const bool sorted = i == first[r] || arcs[i - 1].other < arc.other;
+        const bool middle_ok =
+            !arc.middle.valid() ||
+            (arc.middle.value() < n && parts.rank[arc.middle.value()] < r);
+        if (arc.other <= r || arc.other >= n || !sorted || !middle_ok ||
+            arc.time == kInfiniteTime) {
+          return bad(std::string(name) + " arc " + std::to_string(i) + " of rank " +
+                     std::to_string(r) + " is malformed");
+        }
+      }
+    }
+    return Status::Ok();
+  };
+  BAIYING_RETURN_IF_ERROR(check_arcs(parts.first_up, parts.up, "upward"));
+  BAIYING_RETURN_IF_ERROR(check_arcs(parts.first_down, parts.down, "downward"));
+  for (std::size_t i = 0; i < parts.closed_arcs.size(); ++i) {
+    if (parts.closed_arcs[i] >= graph.arc_count() ||
+        (i > 0 && parts.closed_arcs[i - 1] >= parts.closed_arcs[i])) {
+      return bad("closed arcs out of range or not sorted");
+    }
+    index.closed_arcs_.push_back(ArcId(parts.closed_arcs[i]));
+  }
+  index.rank_ = std::move(parts.rank);
+  index.first_up_ = std::move(parts.first_up);
+  index.up_ = std::move(parts.up);
+  index.first_down_ = std::move(parts.first_down);
+  index.down_ = std::move(parts.down);
+  index.graph_fingerprint_ = parts.graph_fingerprint;
+  for (const ChArc& arc : index.up_)
+    index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
+  for (const ChArc& arc : index.down_)
+    index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
+  return index;
 }
 
 std::size_t ChIndex::MemoryBytes() const {
@@ -530,7 +696,11 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
                                                          const NearestOptions& options,
                                                          const QueryContext& context) {
   last_was_exact_ = false;
-  if (context.closures != nullptr && !context.closures->empty()) {
+  const bool closures_match =
+      context.closures == nullptr || context.closures->empty()
+          ? index_->closed_arcs().empty()
+          : index_->BuiltFor(context.closures->ClosedArcsAt(context.at));
+  if (!closures_match) {
     last_was_exact_ = true;
     return exact_.NearestWithOffsets(place, Direction::kToPlace, candidates.targets(), options,
                                      context);

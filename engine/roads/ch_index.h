@@ -13,12 +13,16 @@
 // - Hub labels answer a pair faster but cost a label per place (gigabytes on large graphs and
 //   minutes to build); the one-to-many question with a changing set gains nothing over buckets,
 //   which are hub labels computed only for the candidates.
-// - A customizable CH (metric-independent order, re-customized after a weight change) is the
-//   natural next step for closures: a closure becomes an infinite weight and a re-customization
-//   of seconds. Its queries are slower than a CH ordered for the metric, and correctness under
-//   closures does not need it: until the index is brought up to date, a query with a closure
-//   in force falls back to the exact search (RoadQuery::NearestWithOffsets), which is what this
-//   first version does whenever any closure is live. The CH here is built for the metric.
+// - A customizable CH (metric-independent order, re-customized after a weight change) was the
+//   alternative for closures: a closure becomes an infinite weight and a customization of
+//   seconds. Its queries are slower than a CH ordered for the metric, and correctness under
+//   closures does not need it. Here a closure is honoured at once by the exact search
+//   (RoadQuery::NearestWithOffsets answers while the index does not match the closures in
+//   force), and the index is brought up to date by Recontract: the same contraction order, the
+//   closed arcs left out, no priority simulation (a third to a half of a full build). It is a
+//   pure function of the graph, the previous index and the closed arcs, so an adapter runs it
+//   on another thread and hands the result to the dispatcher, which checks that the closures it
+//   was made for are still those in force (closed_arcs()).
 //
 // Preprocessing: places are contracted one by one in order of a lazily updated priority
 // (2 x edge difference + contracted neighbours + level, ties by id), with witness searches
@@ -29,6 +33,7 @@
 // a ChQuery are not thread-safe: one ChQuery per thread; a CandidateSet is changed and read from
 // one thread (the dispatch strand). The index must outlive the sets and queries made on it.
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <span>
@@ -63,12 +68,50 @@ struct ChArc {
   PlaceId middle = kNoPlace;
 };
 
+// A ChIndex's arrays as plain values, for an adapter that saves and loads the index (the
+// engine does no I/O). ChIndex::FromParts checks them against the graph before use.
+struct ChIndexParts {
+  std::uint64_t graph_fingerprint = 0;
+  std::vector<std::uint32_t> rank;        // by place
+  std::vector<std::uint32_t> first_up;    // by rank, place_count + 1
+  std::vector<ChArc> up;
+  std::vector<std::uint32_t> first_down;  // by rank, place_count + 1
+  std::vector<ChArc> down;
+  std::vector<std::uint32_t> closed_arcs;  // sorted
+};
+
 class ChIndex {
  public:
-  // Contracts every place of `graph`. InvalidArgument for options that are not IsValid().
-  // On DIMACS New York (264,346 places, 733,846 arcs): 9 to 20 s on a shared 2-core machine,
-  // 21 MiB of index, 25 MiB more peak memory than the loaded graph (bench/RESULTS.md).
-  static Result<ChIndex> Build(const RoadGraph& graph, const ChOptions& options = {});
+  // Contracts every place of `graph`, the arcs in `closed` left out (sorted or not; each must
+  // be an arc of the graph). InvalidArgument for options that are not IsValid() or an arc out
+  // of range. On DIMACS New York (264,346 places, 733,846 arcs): 9 to 20 s on a shared 2-core
+  // machine, 21 MiB of index, 25 MiB more peak memory than the loaded graph (bench/RESULTS.md).
+  static Result<ChIndex> Build(const RoadGraph& graph, const ChOptions& options = {},
+                               std::span<const ArcId> closed = {});
+
+  // The index for `graph` with the arcs in `closed` left out, contracted in `previous`'s order
+  // (no priorities computed): what brings an index up to date after closures change.
+  // InvalidArgument when `previous` was built on another graph.
+  static Result<ChIndex> Recontract(const RoadGraph& graph, const ChIndex& previous,
+                                    std::span<const ArcId> closed, const ChOptions& options = {});
+
+  // A hash of the graph's places and arcs with their travel times: an index is only valid for
+  // the graph (and travel model) it was built on.
+  static std::uint64_t Fingerprint(const RoadGraph& graph);
+  std::uint64_t graph_fingerprint() const { return graph_fingerprint_; }
+
+  // The arcs left out of the index, sorted.
+  std::span<const ArcId> closed_arcs() const { return closed_arcs_; }
+  // Whether the index was built for exactly these closed arcs (sorted, each once).
+  bool BuiltFor(std::span<const ArcId> closed) const {
+    return std::equal(closed.begin(), closed.end(), closed_arcs_.begin(), closed_arcs_.end());
+  }
+
+  ChIndexParts ToParts() const;
+  // InvalidArgument, naming what is wrong, when the parts are not a well-formed index of
+  // `graph` (another graph's fingerprint, sizes, ranks not a permutation, arcs not upward or
+  // not sorted, a shortcut's middle place not below both ends, closed arcs out of range).
+  static Result<ChIndex> FromParts(ChIndexParts parts, const RoadGraph& graph);
 
   std::uint32_t place_count() const { return static_cast<std::uint32_t>(rank_.size()); }
   // The position of `p` in the contraction order (0 = contracted first). The index numbers
@@ -102,6 +145,8 @@ class ChIndex {
   std::vector<std::uint32_t> first_down_;  // by rank, place_count + 1
   std::vector<ChArc> down_;
   std::uint64_t shortcut_count_ = 0;
+  std::uint64_t graph_fingerprint_ = 0;
+  std::vector<ArcId> closed_arcs_;
 };
 
 // The candidate teams of one specialty, kept with their bucket entries in the index: each
@@ -109,11 +154,9 @@ class ChIndex {
 // upward search from the candidate's place (microseconds); Remove deletes that candidate's own
 // entries in O(1) each. Neither touches any other candidate.
 //
-// Not yet wired into the Dispatcher, which asks RoadQuery::NearestWithOffsets over the eligible
-// teams of a line today. The intended use: one CandidateSet per specialty, kept by the
-// dispatcher as teams become available or not (status, vetting, suspension), and a ChQuery
-// beside its RoadQuery; the rules that depend on the request (mode, altitude, jurisdiction) stay
-// a filter on the answer, asking for more than K while too many are filtered out.
+// The dispatcher keeps one CandidateSet per specialty of the teams free to go (on duty, not on
+// an assignment, not suspended); the rules that depend on the request (mode, altitude, scope,
+// declines) are a filter on the answer, asking for more than K while too many are filtered out.
 class CandidateSet {
  public:
   explicit CandidateSet(const ChIndex& index);
@@ -197,8 +240,9 @@ class ChQuery {
   // Direction::kToPlace over candidates.targets(): the `options.k` candidates with the least
   // travel time to `place` plus offset, by (total, tag), none above `options.max_time`.
   // Precondition: `candidates` was made on this query's index.
-  // While any closure of `context` is live the exact search answers instead (correct at once,
-  // slower); last_was_exact() says which answered. The span is valid until the next call.
+  // While the arcs closed at context.at are not those the index was built for, the exact
+  // search answers instead (correct at once, slower); last_was_exact() says which answered.
+  // The span is valid until the next call.
   std::span<const OffsetReach> NearestWithOffsets(PlaceId place, const CandidateSet& candidates,
                                                   const NearestOptions& options,
                                                   const QueryContext& context = {});

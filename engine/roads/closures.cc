@@ -1,5 +1,6 @@
 #include "engine/roads/closures.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace baiying {
@@ -27,6 +28,7 @@ Result<ClosureId> ClosureSet::Add(Closure closure) {
   closures_.push_back(std::move(closure));
   reopened_.push_back(false);
   ++live_count_;
+  ++version_;
   return closures_.back().id;
 }
 
@@ -103,6 +105,7 @@ Status ClosureSet::Reopen(ClosureId id) {
   if (live.empty()) by.erase(key);
   reopened_[id.value()] = true;
   --live_count_;
+  ++version_;
   return Status::Ok();
 }
 
@@ -133,6 +136,25 @@ std::vector<Closure> ClosureSet::Current() const {
   for (std::size_t i = 0; i < closures_.size(); ++i) {
     if (!reopened_[i]) out.push_back(closures_[i]);
   }
+  return out;
+}
+
+std::vector<ArcId> ClosureSet::ClosedArcsAt(Instant t) const {
+  std::vector<ArcId> out;
+  if (live_count_ == 0) return out;
+  for (const auto& [arc, ids] : live_by_arc_) {
+    if (!NoneActive(live_by_arc_, arc, t)) out.push_back(ArcId(arc));
+  }
+  for (const auto& [place, ids] : live_by_place_) {
+    if (NoneActive(live_by_place_, place, t)) continue;
+    const PlaceId p(place);
+    for (std::uint32_t a = graph_->first_out(p); a < graph_->end_out(p); ++a)
+      out.push_back(ArcId(a));
+    for (std::uint32_t pos = graph_->first_in(p); pos < graph_->end_in(p); ++pos)
+      out.push_back(graph_->in_arc(pos));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

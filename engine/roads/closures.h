@@ -68,6 +68,12 @@ class ClosureSet {
 
   // Closures in force now or later (not reopened), in id order.
   std::vector<Closure> Current() const;
+  // The arcs that cannot be travelled at `t` (closed themselves, or touching a closed place),
+  // sorted, each once: the metric an index built for the closures must leave out.
+  std::vector<ArcId> ClosedArcsAt(Instant t) const;
+  // Changes with every closure made or reopened (a cache of ClosedArcsAt may key on it and on
+  // the time).
+  std::uint64_t version() const { return version_; }
   bool empty() const { return live_count_ == 0; }
   const RoadGraph& graph() const { return *graph_; }
 
@@ -87,6 +93,7 @@ class ClosureSet {
   std::unordered_map<std::uint32_t, std::vector<ClosureId>> live_by_arc_;
   std::unordered_map<std::uint32_t, std::vector<ClosureId>> live_by_place_;
   std::uint32_t live_count_ = 0;
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace baiying

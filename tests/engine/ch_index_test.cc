@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -304,6 +305,164 @@ TEST_CASE("under a closure the exact search answers, and after the reopening the
     }
   }
   CHECK_MESSAGE(tally.ok(), tally.Report());
+}
+
+TEST_CASE("an index built or recontracted for the closures in force answers as the exact search") {
+  std::mt19937 rng(20261202);
+  testing::Tally tally("indexes for closures equal the exact search under them");
+  for (int case_index = 0; case_index < 200; ++case_index) {
+    const Network net = RandomNetwork(rng, 25);
+    if (net.arcs.empty()) continue;
+    const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+    const ChIndex open = MustBuildIndex(graph, RandomOptions(rng));
+    ClosureSet closures(graph);
+    const int count = 1 + static_cast<int>(rng() % 4);
+    for (int c = 0; c < count; ++c) {
+      if (rng() % 4 == 0) {
+        REQUIRE(closures.ClosePlace(PlaceId(static_cast<std::uint32_t>(rng() % net.n)), "snow")
+                    .ok());
+      } else {
+        REQUIRE(closures.CloseArc(ArcId(static_cast<std::uint32_t>(rng() % graph.arc_count())),
+                                  "landslide")
+                    .ok());
+      }
+    }
+    // One closure that starts later: not part of the metric now.
+    const Instant later = Instant{} + std::chrono::hours(5);
+    REQUIRE(closures.CloseArc(ArcId(static_cast<std::uint32_t>(rng() % graph.arc_count())),
+                              "planned works", later)
+                .ok());
+    const std::vector<ArcId> closed = closures.ClosedArcsAt(Instant{});
+    Result<ChIndex> built = ChIndex::Build(graph, {}, closed);
+    Result<ChIndex> recontracted = ChIndex::Recontract(graph, open, closed);
+    REQUIRE(built.ok());
+    REQUIRE(recontracted.ok());
+    CHECK(built->BuiltFor(closed));
+    CHECK(recontracted->BuiltFor(closed));
+    CHECK(recontracted->graph_fingerprint() == open.graph_fingerprint());
+    const QueryContext context{&closures, Instant{}};
+    RoadQuery exact(graph);
+    for (const ChIndex* index : {&built.value(), &recontracted.value()}) {
+      const std::string what = "case " + std::to_string(case_index) +
+                               (index == &built.value() ? " built" : " recontracted");
+      ChQuery ch(*index, graph);
+      for (std::uint32_t s = 0; s < net.n; ++s) {
+        for (std::uint32_t t = 0; t < net.n; ++t) {
+          const Result<Route> route = exact.ShortestRoute(PlaceId(s), PlaceId(t), context);
+          const TravelTime want = route.ok() ? route->time : kInfiniteTime;
+          const TravelTime got = ch.Time(PlaceId(s), PlaceId(t));
+          tally.Expect(got == want, [&] {
+            return what + " " + std::to_string(s) + ">" + std::to_string(t) + ": got " +
+                   std::to_string(got) + ", want " + std::to_string(want);
+          });
+        }
+      }
+      CandidateSet set(*index);
+      for (std::uint32_t tag = 0; tag < net.n; ++tag) {
+        if (rng() % 2 == 0) {
+          (void)set.Add({PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
+                         static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag});
+        }
+      }
+      const PlaceId place(static_cast<std::uint32_t>(rng() % net.n));
+      const NearestOptions options{3, kInfiniteTime};
+      const std::span<const OffsetReach> want_span =
+          exact.NearestWithOffsets(place, Direction::kToPlace, set.targets(), options, context);
+      const std::vector<OffsetReach> want(want_span.begin(), want_span.end());
+      const std::span<const OffsetReach> got = ch.NearestWithOffsets(place, set, options, context);
+      tally.Expect(std::equal(got.begin(), got.end(), want.begin(), want.end()) &&
+                       !ch.last_was_exact(),
+                   [&] { return what + ": got" + ReachText(got) + ", want" + ReachText(want); });
+      // Once the later closure starts, the index no longer fits: the exact search answers.
+      const QueryContext after{&closures, later};
+      (void)ch.NearestWithOffsets(place, set, options, after);
+      const bool changed = closures.ClosedArcsAt(later) != closed;
+      tally.Expect(ch.last_was_exact() == changed,
+                   [&] { return what + ": exact search after the later closure started"; });
+    }
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+}
+
+TEST_CASE("ClosedArcsAt lists the arcs shut by arc and place closures in force at that time") {
+  const RoadGraph graph = MustBuild(
+      NumberedPlaces(4), {FixedArc(0, 1, 5), FixedArc(1, 0, 5), FixedArc(1, 2, 5), FixedArc(2, 3, 5)});
+  ClosureSet closures(graph);
+  CHECK(closures.ClosedArcsAt(Instant{}).empty());
+  const std::uint64_t v0 = closures.version();
+  const Instant t1 = Instant{} + std::chrono::hours(1);
+  const Instant t2 = Instant{} + std::chrono::hours(2);
+  REQUIRE(closures.CloseArc(graph.FindArc(PlaceId(2), PlaceId(3)), "rockfall", t1, t2).ok());
+  const Result<ClosureId> place = closures.ClosePlace(PlaceId(1), "checkpoint");
+  REQUIRE(place.ok());
+  CHECK(closures.version() > v0);
+  auto ids = [](const std::vector<ArcId>& arcs) {
+    std::vector<std::uint32_t> out;
+    for (ArcId a : arcs)
+      out.push_back(a.value());
+    return out;
+  };
+  const std::uint32_t a01 = graph.FindArc(PlaceId(0), PlaceId(1)).value();
+  const std::uint32_t a10 = graph.FindArc(PlaceId(1), PlaceId(0)).value();
+  const std::uint32_t a12 = graph.FindArc(PlaceId(1), PlaceId(2)).value();
+  const std::uint32_t a23 = graph.FindArc(PlaceId(2), PlaceId(3)).value();
+  std::vector<std::uint32_t> at_place = {a01, a10, a12};
+  std::sort(at_place.begin(), at_place.end());
+  CHECK(ids(closures.ClosedArcsAt(Instant{})) == at_place);
+  std::vector<std::uint32_t> both = at_place;
+  both.push_back(a23);
+  std::sort(both.begin(), both.end());
+  CHECK(ids(closures.ClosedArcsAt(t1)) == both);
+  CHECK(ids(closures.ClosedArcsAt(t2)) == at_place);
+  REQUIRE(closures.Reopen(place.value()).ok());
+  CHECK(closures.ClosedArcsAt(Instant{}).empty());
+  CHECK(ids(closures.ClosedArcsAt(t1)) == std::vector<std::uint32_t>{a23});
+  // Out of range closed arcs are refused by the builder.
+  CHECK(ChIndex::Build(graph, {}, std::vector<ArcId>{ArcId(99)}).status().code() ==
+        StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("an index's parts give the same index back, and malformed parts are refused") {
+  std::mt19937 rng(20261203);
+  const Network net = RandomGrid(rng, 10);
+  const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+  const std::vector<ArcId> closed = {ArcId(3), ArcId(17)};
+  Result<ChIndex> original = ChIndex::Build(graph, {}, closed);
+  REQUIRE(original.ok());
+  Result<ChIndex> copy = ChIndex::FromParts(original->ToParts(), graph);
+  REQUIRE_MESSAGE(copy.ok(), copy.status().ToString());
+  CHECK(copy->BuiltFor(closed));
+  CHECK(copy->shortcut_count() == original->shortcut_count());
+  CHECK(copy->MemoryBytes() == original->MemoryBytes());
+  ChQuery a(*original, graph);
+  ChQuery b(*copy, graph);
+  for (std::uint32_t s = 0; s < net.n; s += 7) {
+    for (std::uint32_t t = 0; t < net.n; t += 5)
+      CHECK(a.Time(PlaceId(s), PlaceId(t)) == b.Time(PlaceId(s), PlaceId(t)));
+  }
+
+  auto refused = [&](const std::string& what, auto&& spoil) {
+    ChIndexParts parts = original->ToParts();
+    spoil(parts);
+    const Result<ChIndex> r = ChIndex::FromParts(std::move(parts), graph);
+    CHECK_MESSAGE(r.status().code() == StatusCode::kInvalidArgument, what);
+    return r.ok() ? std::string() : r.status().message();
+  };
+  CHECK(refused("fingerprint", [](ChIndexParts& p) { p.graph_fingerprint ^= 1; })
+            .find("another graph") != std::string::npos);
+  CHECK(refused("rank count", [](ChIndexParts& p) { p.rank.pop_back(); }).find("ranks for") !=
+        std::string::npos);
+  CHECK(refused("rank twice", [](ChIndexParts& p) { p.rank[0] = p.rank[1]; })
+            .find("permutation") != std::string::npos);
+  CHECK(refused("offsets", [](ChIndexParts& p) { p.first_up.back() += 1; }).find("offsets") !=
+        std::string::npos);
+  CHECK(refused("downward arc", [](ChIndexParts& p) { p.up.front().other = 0; })
+            .find("malformed") != std::string::npos);
+  CHECK(refused("middle", [](ChIndexParts& p) {
+          for (ChArc& arc : p.down) arc.middle = PlaceId(static_cast<std::uint32_t>(p.rank.size()));
+        }).find("malformed") != std::string::npos);
+  CHECK(refused("closed arcs", [](ChIndexParts& p) { p.closed_arcs = {17, 3}; })
+            .find("closed arcs") != std::string::npos);
 }
 
 }  // namespace
