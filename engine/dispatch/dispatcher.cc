@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -84,6 +85,83 @@ struct Dispatcher::State {
   State(const RoadGraph& g, std::shared_ptr<const Registry> r, const DispatchOptions& o)
       : graph(&g), registry(std::move(r)), options(o), closures(g), query(g) {}
 
+  // --- The road index (see dispatcher.h) ---
+  std::shared_ptr<const ChIndex> index;
+  std::unique_ptr<ChQuery> ch;
+  std::vector<std::unique_ptr<CandidateSet>> free_pool;  // by specialty: teams free to go
+  std::vector<std::unique_ptr<CandidateSet>> busy_pool;  // by specialty: the others
+  std::vector<PlaceId> pooled_at;                        // by team: where its entries are
+  std::vector<bool> pooled_free;                         // by team: in free_pool, not busy_pool
+  std::vector<std::vector<SpecialtyId>> specialties_of;  // by team: those with capacity
+  std::uint64_t graph_fingerprint = 0;                   // 0 until first needed
+  std::uint64_t index_answers = 0;
+  std::uint64_t exact_answers = 0;
+  // Whether the index fits the closures now, cached by the closures' version and the time.
+  mutable std::uint64_t fit_version = ~std::uint64_t{0};
+  mutable Instant fit_at{};
+  mutable bool fit = false;
+
+  bool IndexFitsNow() const {
+    if (index == nullptr) return false;
+    if (closures.empty()) return index->closed_arcs().empty();
+    if (fit_version != closures.version() || fit_at != now) {
+      fit = index->BuiltFor(closures.ClosedArcsAt(now));
+      fit_version = closures.version();
+      fit_at = now;
+    }
+    return fit;
+  }
+
+  bool IsFree(TeamId t) const {
+    return teams[t.value()].activity == TeamActivity::kAvailable &&
+           !suspended.contains(team(t).code);
+  }
+
+  // Puts the team's entries where its state says: the free or the busy pool of each of its
+  // specialties, at its current place. Cheap when nothing changed; call after every change of
+  // a team's activity, place or suspension.
+  void SyncTeam(TeamId t) {
+    if (index == nullptr) return;
+    const std::uint32_t i = t.value();
+    const bool is_free = IsFree(t);
+    const PlaceId at = teams[i].location;
+    if (pooled_at[i] == at && pooled_free[i] == is_free) return;
+    const OffsetTarget target{at, ToTravel(team(t).mobilization_delay), i};
+    for (SpecialtyId s : specialties_of[i]) {
+      if (pooled_at[i].valid()) (pooled_free[i] ? free_pool : busy_pool)[s.value()]->Remove(i);
+      (is_free ? free_pool : busy_pool)[s.value()]->Add(target);
+    }
+    pooled_at[i] = at;
+    pooled_free[i] = is_free;
+  }
+
+  Status UseIndex(std::shared_ptr<const ChIndex> new_index) {
+    if (new_index != nullptr) {
+      if (graph_fingerprint == 0) graph_fingerprint = ChIndex::Fingerprint(*graph);
+      if (new_index->graph_fingerprint() != graph_fingerprint ||
+          new_index->place_count() != graph->place_count()) {
+        return Status::InvalidArgument(
+            "dispatcher: the road index was built on another graph or travel model");
+      }
+    }
+    ch.reset();
+    free_pool.clear();
+    busy_pool.clear();
+    index = std::move(new_index);
+    fit_version = ~std::uint64_t{0};
+    pooled_at.assign(teams.size(), kNoPlace);
+    pooled_free.assign(teams.size(), false);
+    if (index == nullptr) return Status::Ok();
+    ch = std::make_unique<ChQuery>(*index, *graph);
+    for (std::size_t s = 0; s < registry->specialties().size(); ++s) {
+      free_pool.push_back(std::make_unique<CandidateSet>(*index));
+      busy_pool.push_back(std::make_unique<CandidateSet>(*index));
+    }
+    for (const Team& t : registry->teams())
+      SyncTeam(t.id);
+    return Status::Ok();
+  }
+
   // Ids of the requests whose status is kOpen: every command looks at these, not at all. The
   // same, by deadline: expiry looks only at those due, however many are open.
   std::set<std::string> open_ids;
@@ -157,6 +235,65 @@ struct Dispatcher::State {
     return "";
   }
 
+  // --- The matcher's question ---
+
+  // The `k` teams of `specialty` that may go to `r` within `scope` (Obstacle empty) with the
+  // least ETA, by (ETA, team id); by the index when it fits the closures now, else by the
+  // exact search over every eligible team. Sets last_by_index for the routes.
+  std::vector<OffsetReach> BestTeams(const RequestState& r, SpecialtyId specialty, Scope scope,
+                                     std::uint32_t k) {
+    std::vector<OffsetReach> out;
+    last_by_index = IndexFitsNow();
+    if (last_by_index) {
+      ++index_answers;
+      // The pool holds every eligible team and others besides: its answer, filtered, is the
+      // eligible teams' answer as long as it was not cut short before k passed the filter.
+      const CandidateSet& pool = *free_pool[specialty.value()];
+      const std::uint32_t size = static_cast<std::uint32_t>(pool.size());
+      for (std::uint32_t ask = k;; ask = std::min(ask * 4, size)) {
+        out.clear();
+        const std::span<const OffsetReach> found =
+            ch->NearestWithOffsets(r.place, pool, {ask, kInfiniteTime}, Context());
+        for (const OffsetReach& reach : found) {
+          if (!Obstacle(TeamId(reach.tag), r, scope).empty()) continue;
+          out.push_back(reach);
+          if (out.size() == k) break;
+        }
+        if (out.size() >= k || found.size() < ask || ask >= size) break;
+      }
+      return out;
+    }
+    ++exact_answers;
+    std::vector<OffsetTarget> targets;
+    for (const Team& t : registry->teams()) {
+      if (registry->Capacity(t.id, specialty) == 0) continue;
+      if (!Obstacle(t.id, r, scope).empty()) continue;
+      targets.push_back(
+          {teams[t.id.value()].location, ToTravel(t.mobilization_delay), t.id.value()});
+    }
+    const std::span<const OffsetReach> found =
+        query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {k}, Context());
+    out.assign(found.begin(), found.end());
+    return out;
+  }
+  bool last_by_index = false;
+
+  // The arcs along a path of places: between two places, the open arc of least time.
+  std::vector<ArcId> ArcsAlong(const std::vector<PlaceId>& places) const {
+    std::vector<ArcId> arcs;
+    for (std::size_t i = 1; i < places.size(); ++i) {
+      ArcId best = kNoArc;
+      for (std::uint32_t a = graph->first_out(places[i - 1]); a < graph->end_out(places[i - 1]);
+           ++a) {
+        const ArcId arc(a);
+        if (graph->head(arc) != places[i] || !closures.ArcOpen(arc, now)) continue;
+        if (!best.valid() || graph->travel_time(arc) < graph->travel_time(best)) best = arc;
+      }
+      if (best.valid()) arcs.push_back(best);
+    }
+    return arcs;
+  }
+
   // --- Explanations ---
 
   // The road a team takes to the unit, read off the search that found it (the last search
@@ -180,24 +317,85 @@ struct Dispatcher::State {
   RouteSummary RouteFromLastSearch(PlaceId team_place) const {
     return Summarize(SummarizeLegs(*graph, query.PathOfLastSearch(team_place)));
   }
+  // The route of a team found by the last BestTeams towards `unit`: read off the exact search,
+  // or unpacked from the index.
+  RouteSummary RouteOfLastAnswer(PlaceId team_place, PlaceId unit) {
+    if (!last_by_index) return RouteFromLastSearch(team_place);
+    return Summarize(SummarizeLegs(*graph, ArcsAlong(ch->Path(team_place, unit))));
+  }
+  // A fastest route from `from` to `to` under the closures now.
+  RouteSummary RouteBetween(PlaceId from, PlaceId to) {
+    if (IndexFitsNow()) {
+      const std::vector<PlaceId> places = ch->Path(from, to);
+      if (places.empty()) return {"no route", 0};
+      return Summarize(SummarizeLegs(*graph, ArcsAlong(places)));
+    }
+    Result<Route> found = query.ShortestRoute(from, to, Context());
+    return found.ok() ? Summarize(found->legs) : RouteSummary{"no route", 0};
+  }
 
   // Nearer teams of the specialty (by road) that were not candidates, with the reason.
   std::vector<PassedOver> PassedOverFor(const RequestState& r, SpecialtyId specialty, Scope scope,
                                         TravelTime travel_bound) {
-    std::vector<OffsetTarget> others;
-    for (const Team& t : registry->teams()) {
-      if (registry->Capacity(t.id, specialty) == 0) continue;
-      if (Obstacle(t.id, r, scope).empty()) continue;
-      others.push_back({teams[t.id.value()].location, 0, t.id.value()});
-    }
     std::vector<PassedOver> out;
-    if (others.empty() || options.passed_over_reported == 0) return out;
-    const std::span<const OffsetReach> near =
-        query.NearestWithOffsets(r.place, Direction::kToPlace, others,
-                                 {options.passed_over_reported, travel_bound}, Context());
+    if (options.passed_over_reported == 0) return out;
+    std::vector<OffsetReach> near;
+    if (IndexFitsNow()) {
+      near = NearestNotSent(r, specialty, scope, travel_bound);
+    } else {
+      std::vector<OffsetTarget> others;
+      for (const Team& t : registry->teams()) {
+        if (registry->Capacity(t.id, specialty) == 0) continue;
+        if (Obstacle(t.id, r, scope).empty()) continue;
+        others.push_back({teams[t.id.value()].location, 0, t.id.value()});
+      }
+      if (others.empty()) return out;
+      const std::span<const OffsetReach> found =
+          query.NearestWithOffsets(r.place, Direction::kToPlace, others,
+                                   {options.passed_over_reported, travel_bound}, Context());
+      near.assign(found.begin(), found.end());
+    }
     for (const OffsetReach& n : near) {
       const TeamId t(n.tag);
       out.push_back({team(t).code, n.travel, Obstacle(t, r, scope)});
+    }
+    return out;
+  }
+
+  // The nearest teams of the specialty by road time (within `bound`) that may not go, by
+  // (travel, team id), from both pools of the index: the exact search's answer over them.
+  std::vector<OffsetReach> NearestNotSent(const RequestState& r, SpecialtyId specialty,
+                                          Scope scope, TravelTime bound) {
+    const std::uint32_t want = options.passed_over_reported;
+    const CandidateSet* pools[] = {busy_pool[specialty.value()].get(),
+                                   free_pool[specialty.value()].get()};
+    auto better = [](const OffsetReach& a, const OffsetReach& b) {
+      return a.total != b.total ? a.total < b.total : a.tag < b.tag;
+    };
+    std::vector<OffsetReach> out;
+    for (std::uint32_t ask = want;; ask *= 4) {
+      std::vector<OffsetReach> merged;
+      // Beyond the last answer of a pool cut short at `ask`, teams of that pool were not read.
+      std::optional<OffsetReach> frontier;
+      bool cut = false;
+      for (const CandidateSet* pool : pools) {
+        const std::span<const OffsetReach> found =
+            ch->NearestByTravel(r.place, *pool, {ask, bound});
+        merged.insert(merged.end(), found.begin(), found.end());
+        if (found.size() == ask && ask < pool->size()) {
+          cut = true;
+          if (!frontier || better(found.back(), *frontier)) frontier = found.back();
+        }
+      }
+      std::sort(merged.begin(), merged.end(), better);
+      out.clear();
+      for (const OffsetReach& reach : merged) {
+        if (frontier && better(*frontier, reach)) break;
+        if (Obstacle(TeamId(reach.tag), r, scope).empty()) continue;
+        out.push_back(reach);
+        if (out.size() == want) break;
+      }
+      if (out.size() == want || !cut) break;
     }
     return out;
   }
@@ -227,6 +425,7 @@ struct Dispatcher::State {
     why.passed_over = std::move(passed_over);
     ts.activity = TeamActivity::kAssigned;
     ts.request_id = r.id;
+    SyncTeam(t);
     Commit(t, +1);
     line.filled += units;
     r.assignments.push_back(
@@ -240,19 +439,8 @@ struct Dispatcher::State {
     LineState& line = r.lines[line_index];
     while (line.filled < line.quantity) {
       const std::uint32_t need = line.quantity - line.filled;
-      std::vector<OffsetTarget> targets;
-      for (const Team& t : registry->teams()) {
-        if (registry->Capacity(t.id, line.specialty) == 0) continue;
-        if (!Obstacle(t.id, r, line.scope).empty()) continue;
-        targets.push_back(
-            {teams[t.id.value()].location, ToTravel(t.mobilization_delay), t.id.value()});
-      }
-      const std::uint32_t k = need + options.alternatives_reported;
-      const std::vector<OffsetReach> reaches = [&] {
-        const std::span<const OffsetReach> s =
-            query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {k}, Context());
-        return std::vector<OffsetReach>(s.begin(), s.end());
-      }();
+      const std::vector<OffsetReach> reaches =
+          BestTeams(r, line.specialty, line.scope, need + options.alternatives_reported);
 
       // Which of them fill the line, fastest first, and whether they do it in time.
       std::uint32_t covered = 0, taken = 0;
@@ -272,7 +460,7 @@ struct Dispatcher::State {
       if (taken == 0) break;
       std::vector<RouteSummary> routes;
       for (std::uint32_t i = 0; i < taken; ++i)
-        routes.push_back(RouteFromLastSearch(reaches[i].place));
+        routes.push_back(RouteOfLastAnswer(reaches[i].place, r.place));
       const TravelTime slowest_travel = reaches[taken - 1].travel;
       std::vector<PassedOver> passed = PassedOverFor(r, line.specialty, line.scope, slowest_travel);
       bool skipped = false;
@@ -387,6 +575,7 @@ struct Dispatcher::State {
     const TeamId t = *registry->FindTeam(team_code);
     teams[t.value()].activity = TeamActivity::kAvailable;
     teams[t.value()].request_id.clear();
+    SyncTeam(t);
     Commit(t, -1);
     r.assignments.erase(it);
     if (r.status == RequestStatus::kFilled) SetStatus(r, RequestStatus::kOpen);
@@ -564,16 +753,8 @@ struct Dispatcher::State {
         lines.push_back({r, li});
         problem.demands.push_back(
             {demand, static_cast<std::uint8_t>(r->priority), r->order, line.quantity});
-        std::vector<OffsetTarget> targets;
-        for (const Team& t : registry->teams()) {
-          if (registry->Capacity(t.id, line.specialty) == 0) continue;
-          if (!Obstacle(t.id, *r, Scope::kRegion).empty()) continue;
-          targets.push_back(
-              {teams[t.id.value()].location, ToTravel(t.mobilization_delay), t.id.value()});
-        }
         const std::uint32_t k = line.quantity + options.batch_extra_candidates;
-        for (const OffsetReach& reach :
-             query.NearestWithOffsets(r->place, Direction::kToPlace, targets, {k}, Context())) {
+        for (const OffsetReach& reach : BestTeams(*r, line.specialty, Scope::kRegion, k)) {
           problem.options.push_back({demand, SupplyId(reach.tag), reach.total});
           // A team with two specialties is one supply: it goes to one line at most, with the
           // capacity of the first specialty it is offered for.
@@ -599,8 +780,7 @@ struct Dispatcher::State {
       const std::uint32_t units =
           std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
       if (units == 0) continue;
-      Result<Route> found = query.ShortestRoute(teams[t.value()].location, r->place, Context());
-      RouteSummary route = found.ok() ? Summarize(found->legs) : RouteSummary{"no route", 0};
+      RouteSummary route = RouteBetween(teams[t.value()].location, r->place);
       const TravelTime mobilization = ToTravel(team(t).mobilization_delay);
       const OffsetReach reach{t.value(), teams[t.value()].location, a.eta - mobilization, a.eta};
       std::vector<Alternative> alternatives;
@@ -654,6 +834,7 @@ struct Dispatcher::State {
       req.lines[a.line].filled -= a.units;
       teams[t.value()].activity = TeamActivity::kAvailable;
       teams[t.value()].request_id.clear();
+      SyncTeam(t);
       Commit(t, -1);
       req.assignments.pop_back();
       events.push_back(TeamReleased{a.team, teams[t.value()].location});
@@ -707,6 +888,7 @@ struct Dispatcher::State {
     ts.activity = to;
     if (to == TeamActivity::kOnScene) {
       ts.location = r.place;
+      SyncTeam(*t);
       return std::vector<Event>{TeamOnScene{r.id, team_code}};
     }
     return std::vector<Event>{TeamEnRoute{r.id, team_code}};
@@ -731,6 +913,7 @@ struct Dispatcher::State {
     ts.request_id.clear();
     Commit(*t, -1);
     if (c.return_home) ts.location = home[t->value()];
+    SyncTeam(*t);
     events.push_back(TeamReleased{c.team, ts.location});
     RefillOpen(events);
     return events;
@@ -746,6 +929,7 @@ struct Dispatcher::State {
                                         std::string(ToString(ts.activity)));
     }
     ts.activity = c.on_duty ? TeamActivity::kAvailable : TeamActivity::kOffDuty;
+    SyncTeam(*t);
     std::vector<Event> events{TeamDutyChanged{c.team, c.on_duty}};
     if (c.on_duty) RefillOpen(events);
     return events;
@@ -764,10 +948,12 @@ struct Dispatcher::State {
     std::vector<Event> events{TeamSuspensionChanged{c.team, c.suspended, c.reason}};
     if (!c.suspended) {
       suspended.erase(c.team);
+      SyncTeam(*t);
       RefillOpen(events);
       return events;
     }
     suspended[c.team] = c.reason;
+    SyncTeam(*t);
     TeamState& ts = teams[t->value()];
     if (OnTheWay(ts.activity)) {
       RequestState& r = requests.at(ts.request_id);
@@ -869,6 +1055,12 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
     state->teams[t.id.value()].location = *home;
   }
   state->committed.assign(reg.personnel().size(), 0);
+  state->specialties_of.resize(reg.teams().size());
+  for (const Team& t : reg.teams()) {
+    for (const Specialty& s : reg.specialties()) {
+      if (reg.Capacity(t.id, s.id) > 0) state->specialties_of[t.id.value()].push_back(s.id);
+    }
+  }
 
   // Each place's county: its own code, else that of the seat nearest by road.
   state->place_county.assign(graph.place_count(), 0);
@@ -983,6 +1175,25 @@ const Registry& Dispatcher::registry() const {
 }
 const ClosureSet& Dispatcher::closures() const {
   return state_->closures;
+}
+
+Status Dispatcher::UseIndex(std::shared_ptr<const ChIndex> index) {
+  return state_->UseIndex(std::move(index));
+}
+const std::shared_ptr<const ChIndex>& Dispatcher::index() const {
+  return state_->index;
+}
+std::vector<ArcId> Dispatcher::ClosedArcsNow() const {
+  return state_->closures.ClosedArcsAt(state_->now);
+}
+bool Dispatcher::IndexCurrent() const {
+  return state_->IndexFitsNow();
+}
+std::uint64_t Dispatcher::index_answers() const {
+  return state_->index_answers;
+}
+std::uint64_t Dispatcher::exact_answers() const {
+  return state_->exact_answers;
 }
 
 }  // namespace baiying

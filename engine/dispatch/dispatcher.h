@@ -18,8 +18,18 @@
 // give the same events, byte for byte (ties break by team code and request order), so recovery is
 // replay of the accepted commands.
 //
+// The road index. Given a ChIndex (UseIndex), the matcher asks it instead of searching the
+// graph: the dispatcher keeps, per specialty, a CandidateSet of the teams free to go (on duty,
+// not on an assignment, not suspended, at their current place, offset = mobilization delay),
+// changed as teams change; the rules that depend on the request (mode, vetting, elevation,
+// scope, declines, a member committed elsewhere) filter its answer, which asks for more teams
+// while too many are filtered out. The index answers only while it was built for exactly the
+// arcs closed now (ClosedArcsNow); otherwise the exact search does, so a closure counts from
+// the next command on. The same teams, units and ETAs either way (a property test); the route
+// text of an explanation may differ between two routes of exactly the same time.
+//
 // Not thread-safe: call only from the dispatch strand. The road graph must outlive it; the
-// registry snapshot is shared.
+// registry snapshot and the index are shared.
 
 #include <map>
 #include <memory>
@@ -31,6 +41,7 @@
 #include "engine/dispatch/commands.h"
 #include "engine/dispatch/events.h"
 #include "engine/registry/registry.h"
+#include "engine/roads/ch_index.h"
 #include "engine/roads/closures.h"
 #include "engine/roads/road_graph.h"
 #include "engine/roads/road_query.h"
@@ -137,6 +148,20 @@ class Dispatcher {
   const TeamState& team_state(TeamId team) const;
   const Registry& registry() const;
   const ClosureSet& closures() const;
+
+  // --- The road index ---
+  // Matches with `index` from now on (null: the exact search only). Rebuilds the candidate
+  // sets on it: one small search per free team (about 13 us a team on New York).
+  // InvalidArgument when the index was built on another graph (ChIndex::Fingerprint).
+  Status UseIndex(std::shared_ptr<const ChIndex> index);
+  const std::shared_ptr<const ChIndex>& index() const;
+  // The arcs closed now: what an up-to-date index leaves out (ChIndex::Build, Recontract).
+  std::vector<ArcId> ClosedArcsNow() const;
+  // Whether the index answers now: there is one and it was built for ClosedArcsNow().
+  bool IndexCurrent() const;
+  // Matcher questions answered by the index and by the exact search since creation.
+  std::uint64_t index_answers() const;
+  std::uint64_t exact_answers() const;
 
  private:
   struct State;

@@ -705,10 +705,22 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
     return exact_.NearestWithOffsets(place, Direction::kToPlace, candidates.targets(), options,
                                      context);
   }
+  return Hierarchy(place, candidates, options, false);
+}
+
+std::span<const OffsetReach> ChQuery::NearestByTravel(PlaceId place,
+                                                      const CandidateSet& candidates,
+                                                      const NearestOptions& options) {
+  last_was_exact_ = false;
+  return Hierarchy(place, candidates, options, true);
+}
+
+std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSet& candidates,
+                                                const NearestOptions& options, bool by_travel) {
   best_.clear();
   Start();
   const std::uint32_t n = index_->place_count();
-  const TravelTime min_offset = candidates.min_offset();
+  const TravelTime min_offset = by_travel ? 0 : candidates.min_offset();
   if (!place.valid() || place.value() >= n || options.k == 0 || candidates.size() == 0 ||
       min_offset > options.max_time) {
     return best_;
@@ -737,7 +749,7 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
         const std::span<const CandidateSet::Entry> bucket = candidates.Bucket(v);
         entries_read_ += bucket.size();
         for (const CandidateSet::Entry& e : bucket) {
-          const TravelTime total = SaturatingAdd(d, e.total);
+          const TravelTime total = SaturatingAdd(d, by_travel ? e.travel : e.total);
           if (total > options.max_time) continue;
           if (best_.size() == options.k && total > best_[worst].total) continue;
           const OffsetTarget& t = candidates.slots_[e.slot].target;

@@ -247,6 +247,13 @@ class ChQuery {
                                                   const NearestOptions& options,
                                                   const QueryContext& context = {});
 
+  // The same question ranked by road time alone, the candidates' offsets ignored (each answer's
+  // total is its travel): the exact search's answer over the candidates with offset 0. Used to
+  // name the nearer teams that were passed over. No closure fallback: ask it only while the
+  // index was built for the arcs closed now.
+  std::span<const OffsetReach> NearestByTravel(PlaceId place, const CandidateSet& candidates,
+                                               const NearestOptions& options);
+
   bool last_was_exact() const { return last_was_exact_; }
   // Places settled by the last hierarchy search, and bucket entries read.
   std::uint32_t last_settled_count() const { return settled_count_; }
@@ -254,6 +261,8 @@ class ChQuery {
 
  private:
   void Start();
+  std::span<const OffsetReach> Hierarchy(PlaceId place, const CandidateSet& candidates,
+                                         const NearestOptions& options, bool by_travel);
 
   const ChIndex* index_;
   RoadQuery exact_;

@@ -24,6 +24,7 @@
 #include "engine/dispatch/commands.h"
 #include "engine/dispatch/events.h"
 #include "engine/registry/registry.h"
+#include "engine/roads/ch_index.h"
 #include "engine/roads/road_graph.h"
 #include "engine/roads/road_types.h"
 #include "tests/support/dispatch_fixture.h"
@@ -1053,10 +1054,14 @@ struct Checks {
   Tally eta{"TeamAssigned eta == team delay + brute-force travel from where the team is"};
   Tally failed{"a failed command changes nothing"};
   Tally replay{"replay gives the same events and state"};
+  Tally index{"with the road index: the same events (route text aside) and state"};
+  std::uint64_t index_answers = 0;
+  std::uint64_t stale_index_exact_answers = 0;
 
   std::vector<const Tally*> all() const {
-    return {&double_assignment, &filled,  &capacity, &missing, &person, &events,
-            &declined,          &preempt, &eta,      &failed,  &replay};
+    return {&double_assignment, &filled, &capacity, &missing, &person,
+            &events,            &declined, &preempt, &eta,    &failed,
+            &replay,            &index};
   }
 };
 
@@ -1074,6 +1079,14 @@ class PropertyRun {
     REQUIRE_MESSAGE(d.ok(), d.status().ToString());
     d_ = std::make_unique<Dispatcher>(std::move(d).value());
     closed_.assign(rc_.roads.size(), false);
+    // The same world matched through a road index, brought up to date after some closures and
+    // left stale after others (the exact search then answers).
+    Result<Dispatcher> di = Dispatcher::Create(*graph_, registry_);
+    REQUIRE(di.ok());
+    di_ = std::make_unique<Dispatcher>(std::move(di).value());
+    Result<ChIndex> index = ChIndex::Build(*graph_);
+    REQUIRE(index.ok());
+    REQUIRE(di_->UseIndex(std::make_shared<ChIndex>(std::move(index).value())).ok());
 
     std::int64_t minute = 0;
     const std::uint32_t steps = Pick(20, 70);
@@ -1089,6 +1102,7 @@ class PropertyRun {
       const auto* submit = std::get_if<SubmitRequest>(&command.command);
       const bool repeated = submit != nullptr && d_->FindRequest(submit->request_id) != nullptr;
       Result<std::vector<Event>> result = d_->Apply(command);
+      CompareIndexed(command, result);
       if (!result.ok()) {
         const std::string after = Snapshot(*d_, ids_);
         checks_.failed.Expect(before == after, [&] {
@@ -1107,9 +1121,48 @@ class PropertyRun {
       CheckInvariants(*result);
     }
     CheckReplay();
+    checks_.index_answers += di_->index_answers();
   }
 
  private:
+  // Events without the route text and length, which may differ between two routes of the same
+  // time.
+  static std::vector<std::string> WithoutRoutes(std::vector<Event> events) {
+    for (Event& e : events) {
+      if (auto* a = std::get_if<TeamAssigned>(&e)) {
+        a->explanation.route.clear();
+        a->explanation.distance_m = 0;
+      }
+    }
+    return Lines(events);
+  }
+
+  void CompareIndexed(const TimedCommand& command, const Result<std::vector<Event>>& want) {
+    const std::uint64_t exact_before = di_->exact_answers();
+    const bool was_current = di_->IndexCurrent();
+    Result<std::vector<Event>> got = di_->Apply(command);
+    if (!was_current) checks_.stale_index_exact_answers += di_->exact_answers() - exact_before;
+    const bool same_outcome = got.ok() == want.ok();
+    const bool same_events = same_outcome && (!got.ok() || WithoutRoutes(*got) == WithoutRoutes(*want));
+    const std::string state = Snapshot(*d_, ids_), indexed_state = Snapshot(*di_, ids_);
+    checks_.index.Expect(same_events && state == indexed_state, [&] {
+      return Where() + "with the index:" +
+             (got.ok() ? Text(*got) : " " + got.status().ToString()) + "\nwithout:" +
+             (want.ok() ? Text(*want) : " " + want.status().ToString()) +
+             (state == indexed_state ? "" : "\nstate:\n" + state + "indexed:\n" + indexed_state);
+    });
+    if (!got.ok()) return;
+    const bool roads_changed = std::holds_alternative<CloseRoad>(command.command) ||
+                               std::holds_alternative<ReopenRoad>(command.command);
+    if (roads_changed && index_rng_() % 3 != 0) {
+      // What the adapter does on another thread: the index recontracted for the closures now.
+      Result<ChIndex> next = ChIndex::Recontract(*graph_, *di_->index(), di_->ClosedArcsNow());
+      REQUIRE(next.ok());
+      REQUIRE(di_->UseIndex(std::make_shared<ChIndex>(std::move(next).value())).ok());
+      checks_.index.Expect(di_->IndexCurrent(), [&] { return Where() + "index not current"; });
+    }
+  }
+
   std::uint32_t Pick(std::uint32_t lo, std::uint32_t hi) { return testing::Pick(rng_, lo, hi); }
 
   std::string Where() const {
@@ -1414,6 +1467,8 @@ class PropertyRun {
   std::unique_ptr<RoadGraph> graph_;
   std::shared_ptr<const Registry> registry_;
   std::unique_ptr<Dispatcher> d_;
+  std::unique_ptr<Dispatcher> di_;  // the same, with a road index
+  std::mt19937 index_rng_{seed_ + 7};
   std::vector<bool> closed_;  // by road
   std::vector<TimedCommand> log_;
   std::vector<Event> all_events_;
@@ -1434,6 +1489,9 @@ TEST_CASE("dispatch: invariants hold after every command on random worlds, repla
     CHECK_MESSAGE(t->ok(), t->Report());
     CHECK(t->checks() > 0);
   }
+  // Both ways were exercised: the index answering, and the exact search while it was stale.
+  CHECK(checks.index_answers > 1000);
+  CHECK(checks.stale_index_exact_answers > 50);
 }
 
 }  // namespace
