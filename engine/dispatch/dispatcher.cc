@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <set>
 #include <utility>
 
@@ -335,67 +334,41 @@ struct Dispatcher::State {
   }
 
   // Nearer teams of the specialty (by road) that were not candidates, with the reason.
+  // Among the options.passed_over_window teams of the specialty nearest the unit by road
+  // (within `travel_bound`, by travel and then id), those that may not go, with the reason.
   std::vector<PassedOver> PassedOverFor(const RequestState& r, SpecialtyId specialty, Scope scope,
                                         TravelTime travel_bound) {
     std::vector<PassedOver> out;
-    if (options.passed_over_reported == 0) return out;
+    if (options.passed_over_reported == 0 || options.passed_over_window == 0) return out;
+    const NearestOptions window{options.passed_over_window, travel_bound};
     std::vector<OffsetReach> near;
     if (IndexFitsNow()) {
-      near = NearestNotSent(r, specialty, scope, travel_bound);
+      // The window over all teams is the first of the windows over the two pools together.
+      for (const auto* pools : {&busy_pool, &free_pool}) {
+        const std::span<const OffsetReach> found =
+            ch->NearestByTravel(r.place, *(*pools)[specialty.value()], window);
+        near.insert(near.end(), found.begin(), found.end());
+      }
+      std::sort(near.begin(), near.end(), [](const OffsetReach& a, const OffsetReach& b) {
+        return a.total != b.total ? a.total < b.total : a.tag < b.tag;
+      });
+      if (near.size() > window.k) near.resize(window.k);
     } else {
-      std::vector<OffsetTarget> others;
+      std::vector<OffsetTarget> all;
       for (const Team& t : registry->teams()) {
         if (registry->Capacity(t.id, specialty) == 0) continue;
-        if (Obstacle(t.id, r, scope).empty()) continue;
-        others.push_back({teams[t.id.value()].location, 0, t.id.value()});
+        all.push_back({teams[t.id.value()].location, 0, t.id.value()});
       }
-      if (others.empty()) return out;
       const std::span<const OffsetReach> found =
-          query.NearestWithOffsets(r.place, Direction::kToPlace, others,
-                                   {options.passed_over_reported, travel_bound}, Context());
+          query.NearestWithOffsets(r.place, Direction::kToPlace, all, window, Context());
       near.assign(found.begin(), found.end());
     }
     for (const OffsetReach& n : near) {
       const TeamId t(n.tag);
-      out.push_back({team(t).code, n.travel, Obstacle(t, r, scope)});
-    }
-    return out;
-  }
-
-  // The nearest teams of the specialty by road time (within `bound`) that may not go, by
-  // (travel, team id), from both pools of the index: the exact search's answer over them.
-  std::vector<OffsetReach> NearestNotSent(const RequestState& r, SpecialtyId specialty,
-                                          Scope scope, TravelTime bound) {
-    const std::uint32_t want = options.passed_over_reported;
-    const CandidateSet* pools[] = {busy_pool[specialty.value()].get(),
-                                   free_pool[specialty.value()].get()};
-    auto better = [](const OffsetReach& a, const OffsetReach& b) {
-      return a.total != b.total ? a.total < b.total : a.tag < b.tag;
-    };
-    std::vector<OffsetReach> out;
-    for (std::uint32_t ask = want;; ask *= 4) {
-      std::vector<OffsetReach> merged;
-      // Beyond the last answer of a pool cut short at `ask`, teams of that pool were not read.
-      std::optional<OffsetReach> frontier;
-      bool cut = false;
-      for (const CandidateSet* pool : pools) {
-        const std::span<const OffsetReach> found =
-            ch->NearestByTravel(r.place, *pool, {ask, bound});
-        merged.insert(merged.end(), found.begin(), found.end());
-        if (found.size() == ask && ask < pool->size()) {
-          cut = true;
-          if (!frontier || better(found.back(), *frontier)) frontier = found.back();
-        }
-      }
-      std::sort(merged.begin(), merged.end(), better);
-      out.clear();
-      for (const OffsetReach& reach : merged) {
-        if (frontier && better(*frontier, reach)) break;
-        if (Obstacle(TeamId(reach.tag), r, scope).empty()) continue;
-        out.push_back(reach);
-        if (out.size() == want) break;
-      }
-      if (out.size() == want || !cut) break;
+      std::string why = Obstacle(t, r, scope);
+      if (why.empty()) continue;
+      out.push_back({team(t).code, n.travel, std::move(why)});
+      if (out.size() == options.passed_over_reported) break;
     }
     return out;
   }

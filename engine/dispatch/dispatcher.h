@@ -52,6 +52,9 @@ struct DispatchOptions {
   // --- Explanations ---
   std::uint32_t alternatives_reported = 3;  // next-best teams listed with each assignment
   std::uint32_t passed_over_reported = 5;   // nearer teams not sent, with the reason
+  // ... found among this many teams of the specialty nearest the unit by road (in any state).
+  // A bound on the work of an explanation: with thousands of teams it stays a small search.
+  std::uint32_t passed_over_window = 16;
   // --- Preemption ---
   // A critical or flash request takes a team on its way to a less urgent request in place of
   // one of its own only when that brings help sooner by more than this. (To fill what no free
