@@ -237,24 +237,35 @@ struct Dispatcher::State {
   // --- The matcher's question ---
 
   // The `k` teams of `specialty` that may go to `r` within `scope` (Obstacle empty) with the
-  // least ETA, by (ETA, team id); by the index when it fits the closures now, else by the
-  // exact search over every eligible team. Sets last_by_index for the routes.
+  // least ETA, by (ETA, team id).
   std::vector<OffsetReach> BestTeams(const RequestState& r, SpecialtyId specialty, Scope scope,
                                      std::uint32_t k) {
+    return Best(r, specialty, free_pool, k,
+                [&](TeamId t) { return Obstacle(t, r, scope).empty(); });
+  }
+
+  // The `k` teams of `specialty` for which allowed(team) holds with the least ETA to `r`, by
+  // (ETA, team id): by the index when it fits the closures now, searching `pools` (which must
+  // hold every allowed team), else by the exact search over every allowed team. Sets
+  // last_by_index for the routes.
+  template <typename Allowed>
+  std::vector<OffsetReach> Best(const RequestState& r, SpecialtyId specialty,
+                                const std::vector<std::unique_ptr<CandidateSet>>& pools,
+                                std::uint32_t k, Allowed&& allowed) {
     std::vector<OffsetReach> out;
     last_by_index = IndexFitsNow();
     if (last_by_index) {
       ++index_answers;
-      // The pool holds every eligible team and others besides: its answer, filtered, is the
-      // eligible teams' answer as long as it was not cut short before k passed the filter.
-      const CandidateSet& pool = *free_pool[specialty.value()];
+      // The pool's answer, filtered, is the allowed teams' answer as long as it was not cut
+      // short before k passed the filter.
+      const CandidateSet& pool = *pools[specialty.value()];
       const std::uint32_t size = static_cast<std::uint32_t>(pool.size());
       for (std::uint32_t ask = k;; ask = std::min(ask * 4, size)) {
         out.clear();
         const std::span<const OffsetReach> found =
             ch->NearestWithOffsets(r.place, pool, {ask, kInfiniteTime}, Context());
         for (const OffsetReach& reach : found) {
-          if (!Obstacle(TeamId(reach.tag), r, scope).empty()) continue;
+          if (!allowed(TeamId(reach.tag))) continue;
           out.push_back(reach);
           if (out.size() == k) break;
         }
@@ -265,11 +276,11 @@ struct Dispatcher::State {
     ++exact_answers;
     std::vector<OffsetTarget> targets;
     for (const Team& t : registry->teams()) {
-      if (registry->Capacity(t.id, specialty) == 0) continue;
-      if (!Obstacle(t.id, r, scope).empty()) continue;
+      if (registry->Capacity(t.id, specialty) == 0 || !allowed(t.id)) continue;
       targets.push_back(
           {teams[t.id.value()].location, ToTravel(t.mobilization_delay), t.id.value()});
     }
+    if (targets.empty()) return out;
     const std::span<const OffsetReach> found =
         query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {k}, Context());
     out.assign(found.begin(), found.end());
@@ -472,19 +483,18 @@ struct Dispatcher::State {
   // are refilled at once (holder_refill_).
   void Preempt(RequestState& r, std::uint32_t line_index, std::vector<Event>& events) {
     LineState& line = r.lines[line_index];
-    std::vector<OffsetTarget> targets;
-    for (const Team& t : registry->teams()) {
-      const TeamState& ts = teams[t.id.value()];
-      if (!OnTheWay(ts.activity) || registry->Capacity(t.id, line.specialty) == 0) continue;
-      const RequestState& holder = requests.at(ts.request_id);
-      if (holder.priority >= r.priority) continue;
-      if (auto d = declined.find(r.id); d != declined.end() && d->second.contains(t.code)) continue;
-      if (MemberCommittedElsewhere(t.id) || suspended.contains(t.code)) continue;
-      if (!registry->Judge(t.id, r.mode, now).dispatchable()) continue;
-      if (t.max_work_elevation_m < graph->place(r.place).elevation_m) continue;
-      targets.push_back({ts.location, ToTravel(t.mobilization_delay), t.id.value()});
-    }
-    if (targets.empty()) return;
+    auto preemptible = [&](TeamId id) {
+      const Team& t = team(id);
+      const TeamState& ts = teams[id.value()];
+      if (!OnTheWay(ts.activity)) return false;
+      if (requests.at(ts.request_id).priority >= r.priority) return false;
+      if (auto d = declined.find(r.id); d != declined.end() && d->second.contains(t.code)) {
+        return false;
+      }
+      if (MemberCommittedElsewhere(id) || suspended.contains(t.code)) return false;
+      if (!registry->Judge(id, r.mode, now).dispatchable()) return false;
+      return t.max_work_elevation_m >= graph->place(r.place).elevation_m;
+    };
     // This line's own teams not yet acknowledged, slowest first: each may be replaced.
     std::vector<const Assignment*> replaceable;
     for (const Assignment& a : r.assignments) {
@@ -495,14 +505,12 @@ struct Dispatcher::State {
     });
     const std::uint32_t need = line.quantity - line.filled;
     const std::uint32_t k = need + static_cast<std::uint32_t>(replaceable.size());
-    const std::vector<OffsetReach> reaches = [&] {
-      const std::span<const OffsetReach> found =
-          query.NearestWithOffsets(r.place, Direction::kToPlace, targets, {k}, Context());
-      return std::vector<OffsetReach>(found.begin(), found.end());
-    }();
+    if (k == 0) return;
+    const std::vector<OffsetReach> reaches = Best(r, line.specialty, busy_pool, k, preemptible);
+    if (reaches.empty()) return;
     std::vector<RouteSummary> routes;
     for (const OffsetReach& reach : reaches)
-      routes.push_back(RouteFromLastSearch(reach.place));
+      routes.push_back(RouteOfLastAnswer(reach.place, r.place));
 
     std::vector<std::string> replaced;  // codes, read before the assignments change
     for (const Assignment* a : replaceable)
