@@ -327,11 +327,11 @@ struct Dispatcher::State {
   RouteSummary RouteFromLastSearch(PlaceId team_place) const {
     return Summarize(SummarizeLegs(*graph, query.PathOfLastSearch(team_place)));
   }
-  // The route of a team found by the last BestTeams towards `unit`: read off the exact search,
-  // or unpacked from the index.
-  RouteSummary RouteOfLastAnswer(PlaceId team_place, PlaceId unit) {
-    if (!last_by_index) return RouteFromLastSearch(team_place);
-    return Summarize(SummarizeLegs(*graph, ArcsAlong(ch->Path(team_place, unit))));
+  // The route of a team in the last answer of Best(): read off the exact search's tree, or
+  // unpacked from the index's.
+  RouteSummary RouteOfLastAnswer(const OffsetReach& reach) {
+    if (!last_by_index) return RouteFromLastSearch(reach.place);
+    return Summarize(SummarizeLegs(*graph, ArcsAlong(ch->PathOfLastAnswer(reach.tag))));
   }
   // A fastest route from `from` to `to` under the closures now.
   RouteSummary RouteBetween(PlaceId from, PlaceId to) {
@@ -444,7 +444,7 @@ struct Dispatcher::State {
       if (taken == 0) break;
       std::vector<RouteSummary> routes;
       for (std::uint32_t i = 0; i < taken; ++i)
-        routes.push_back(RouteOfLastAnswer(reaches[i].place, r.place));
+        routes.push_back(RouteOfLastAnswer(reaches[i]));
       const TravelTime slowest_travel = reaches[taken - 1].travel;
       std::vector<PassedOver> passed = PassedOverFor(r, line.specialty, line.scope, slowest_travel);
       bool skipped = false;
@@ -510,7 +510,7 @@ struct Dispatcher::State {
     if (reaches.empty()) return;
     std::vector<RouteSummary> routes;
     for (const OffsetReach& reach : reaches)
-      routes.push_back(RouteOfLastAnswer(reach.place, r.place));
+      routes.push_back(RouteOfLastAnswer(reach));
 
     std::vector<std::string> replaced;  // codes, read before the assignments change
     for (const Assignment* a : replaceable)

@@ -619,6 +619,7 @@ void ChQuery::Start() {
 
 TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
   meeting_ = kNone;
+  last_answer_valid_ = false;
   const std::uint32_t n = index_->place_count();
   if (!from.valid() || from.value() >= n || !to.valid() || to.value() >= n) return kInfiniteTime;
   Start();
@@ -672,23 +673,28 @@ void Unpack(const ChIndex& ch, std::uint32_t a, std::uint32_t b, const ChArc& ar
 std::vector<PlaceId> ChQuery::Path(PlaceId from, PlaceId to) {
   std::vector<PlaceId> places;
   if (Time(from, to) == kInfiniteTime) return places;
+  AppendPath(index_->rank(from), index_->rank(to), meeting_, places);
+  return places;
+}
+
+void ChQuery::AppendPath(std::uint32_t from, std::uint32_t to, std::uint32_t meeting,
+                         std::vector<PlaceId>& places) const {
   const ChIndex& ch = *index_;
   // The upward half from `from` to the meeting place, read backwards along the parents.
   std::vector<std::uint32_t> up_ranks;
-  for (std::uint32_t r = meeting_; r != ch.rank(from); r = forward_parent_[r])
+  for (std::uint32_t r = meeting; r != from; r = forward_parent_[r])
     up_ranks.push_back(r);
-  places.push_back(from);
-  std::uint32_t at = ch.rank(from);
+  places.push_back(ch.place_of_rank(from));
+  std::uint32_t at = from;
   for (auto it = up_ranks.rbegin(); it != up_ranks.rend(); ++it) {
     Unpack(ch, at, *it, ArcTo(ch.up(at), *it), places);
     at = *it;
   }
   // The downward half from the meeting place to `to`, along the backward search's parents.
-  for (std::uint32_t r = meeting_; r != ch.rank(to); r = parent_[r]) {
+  for (std::uint32_t r = meeting; r != to; r = parent_[r]) {
     const std::uint32_t next = parent_[r];
     Unpack(ch, r, next, ArcTo(ch.down(next), r), places);
   }
-  return places;
 }
 
 std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
@@ -696,6 +702,7 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
                                                          const NearestOptions& options,
                                                          const QueryContext& context) {
   last_was_exact_ = false;
+  last_answer_valid_ = false;
   const bool closures_match =
       context.closures == nullptr || context.closures->empty()
           ? index_->closed_arcs().empty()
@@ -718,6 +725,9 @@ std::span<const OffsetReach> ChQuery::NearestByTravel(PlaceId place,
 std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSet& candidates,
                                                 const NearestOptions& options, bool by_travel) {
   best_.clear();
+  found_.clear();
+  last_place_ = place;
+  last_answer_valid_ = false;
   Start();
   const std::uint32_t n = index_->place_count();
   const TravelTime min_offset = by_travel ? 0 : candidates.min_offset();
@@ -725,16 +735,18 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
       min_offset > options.max_time) {
     return best_;
   }
-  // The K best by (total, tag) so far, each candidate once with the least total seen; a
-  // candidate's total only falls as more meeting places are read.
-  auto better = [](const OffsetReach& a, const OffsetReach& b) {
-    return a.total != b.total ? a.total < b.total : a.tag < b.tag;
+  // The K best by (total, tag) so far, each candidate once with the least total seen and the
+  // place where its route meets the unit's search; a candidate's total only falls as more
+  // meeting places are read.
+  auto better = [](const Found& a, const Found& b) {
+    return a.reach.total != b.reach.total ? a.reach.total < b.reach.total
+                                          : a.reach.tag < b.reach.tag;
   };
-  std::uint32_t worst = 0;  // index of the worst in best_ once it holds k
+  std::uint32_t worst = 0;  // index of the worst in found_ once it holds k
   auto find_worst = [&] {
     worst = 0;
-    for (std::uint32_t i = 1; i < best_.size(); ++i) {
-      if (better(best_[worst], best_[i])) worst = i;
+    for (std::uint32_t i = 1; i < found_.size(); ++i) {
+      if (better(found_[worst], found_[i])) worst = i;
     }
   };
   const ChIndex& ch = *index_;
@@ -745,38 +757,67 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
         // Ties on total break by tag, so only a strictly larger bound ends the search.
         const TravelTime floor = SaturatingAdd(d, min_offset);
         if (floor > options.max_time) return false;
-        if (best_.size() == options.k && floor > best_[worst].total) return false;
+        if (found_.size() == options.k && floor > found_[worst].reach.total) return false;
         const std::span<const CandidateSet::Entry> bucket = candidates.Bucket(v);
         entries_read_ += bucket.size();
         for (const CandidateSet::Entry& e : bucket) {
           const TravelTime total = SaturatingAdd(d, by_travel ? e.travel : e.total);
           if (total > options.max_time) continue;
-          if (best_.size() == options.k && total > best_[worst].total) continue;
+          if (found_.size() == options.k && total > found_[worst].reach.total) continue;
           const OffsetTarget& t = candidates.slots_[e.slot].target;
-          const OffsetReach r{t.tag, t.place, SaturatingAdd(d, e.travel), total};
+          const Found f{{t.tag, t.place, SaturatingAdd(d, e.travel), total}, v};
           bool seen = false;
-          for (std::uint32_t i = 0; i < best_.size(); ++i) {
-            if (best_[i].tag != t.tag) continue;
+          for (std::uint32_t i = 0; i < found_.size(); ++i) {
+            if (found_[i].reach.tag != t.tag) continue;
             seen = true;
-            if (r.total < best_[i].total) {
-              best_[i] = r;
-              if (best_.size() == options.k) find_worst();
+            if (total < found_[i].reach.total) {
+              found_[i] = f;
+              if (found_.size() == options.k) find_worst();
             }
             break;
           }
           if (seen) continue;
-          if (best_.size() < options.k) {
-            best_.push_back(r);
-            if (best_.size() == options.k) find_worst();
-          } else if (better(r, best_[worst])) {
-            best_[worst] = r;
+          if (found_.size() < options.k) {
+            found_.push_back(f);
+            if (found_.size() == options.k) find_worst();
+          } else if (better(f, found_[worst])) {
+            found_[worst] = f;
             find_worst();
           }
         }
         return true;
-      });
-  std::sort(best_.begin(), best_.end(), better);
+      },
+      parent_.data());
+  std::sort(found_.begin(), found_.end(), better);
+  for (const Found& f : found_)
+    best_.push_back(f.reach);
+  last_answer_valid_ = true;
   return best_;
+}
+
+std::vector<PlaceId> ChQuery::PathOfLastAnswer(std::uint32_t tag) {
+  std::vector<PlaceId> places;
+  if (!last_answer_valid_) return places;
+  const auto it = std::find_if(found_.begin(), found_.end(),
+                               [tag](const Found& f) { return f.reach.tag == tag; });
+  if (it == found_.end()) return places;
+  const ChIndex& ch = *index_;
+  const std::uint32_t from = ch.rank(it->reach.place);
+  const std::uint32_t meeting = it->meeting;
+  // The candidate's own upward search, as CandidateSet::Add ran it, up to the meeting place:
+  // the same search settles the same places with the same parents. The unit's search tree
+  // (parent_) stays as the last answer left it.
+  const std::uint32_t settled = settled_count_;
+  const std::uint64_t entries = entries_read_;
+  Start();  // a new generation for the forward stamps; parent_ is not stamped
+  settled_count_ = settled;
+  entries_read_ = entries;
+  UpwardSearch(
+      from, forward_stamp_, forward_distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
+      [meeting](std::uint32_t v, TravelTime) { return v != meeting; }, forward_parent_.data());
+  AppendPath(from, ch.rank(last_place_), meeting, places);
+  return places;
 }
 
 }  // namespace baiying

@@ -254,6 +254,13 @@ class ChQuery {
   std::span<const OffsetReach> NearestByTravel(PlaceId place, const CandidateSet& candidates,
                                                const NearestOptions& options);
 
+  // The places along the route of candidate `tag` in the last answer of NearestWithOffsets or
+  // NearestByTravel that the hierarchy gave (not the exact search), from the candidate's place
+  // to the unit's, shortcuts unpacked; empty when `tag` is not in that answer or another search
+  // ran since. Much cheaper than Path: it reuses the answer's search and one small upward
+  // search from the candidate.
+  std::vector<PlaceId> PathOfLastAnswer(std::uint32_t tag);
+
   bool last_was_exact() const { return last_was_exact_; }
   // Places settled by the last hierarchy search, and bucket entries read.
   std::uint32_t last_settled_count() const { return settled_count_; }
@@ -263,6 +270,15 @@ class ChQuery {
   void Start();
   std::span<const OffsetReach> Hierarchy(PlaceId place, const CandidateSet& candidates,
                                          const NearestOptions& options, bool by_travel);
+  // Appends the places from rank `from` up to `meeting` (forward_parent_) and down to rank
+  // `to` (parent_), shortcuts unpacked.
+  void AppendPath(std::uint32_t from, std::uint32_t to, std::uint32_t meeting,
+                  std::vector<PlaceId>& places) const;
+
+  struct Found {
+    OffsetReach reach;
+    std::uint32_t meeting = 0;  // rank where its route meets the unit's search
+  };
 
   const ChIndex* index_;
   RoadQuery exact_;
@@ -276,6 +292,9 @@ class ChQuery {
   std::uint32_t meeting_ = 0;  // rank where the last Time's two searches met
   std::vector<std::uint64_t> heap_;
   std::vector<OffsetReach> best_;
+  std::vector<Found> found_;
+  PlaceId last_place_;
+  bool last_answer_valid_ = false;
   std::uint32_t settled_count_ = 0;
   std::uint64_t entries_read_ = 0;
   bool last_was_exact_ = false;

@@ -155,7 +155,8 @@ void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex&
       const std::span<const OffsetReach> want_span =
           exact.NearestWithOffsets(place, Direction::kToPlace, targets, options);
       const std::vector<OffsetReach> want(want_span.begin(), want_span.end());
-      const std::span<const OffsetReach> got = ch.NearestWithOffsets(place, set, options);
+      const std::span<const OffsetReach> got_span = ch.NearestWithOffsets(place, set, options);
+      const std::vector<OffsetReach> got(got_span.begin(), got_span.end());
       tally.Expect(
           std::equal(got.begin(), got.end(), want.begin(), want.end()) && !ch.last_was_exact(),
           [&] {
@@ -164,6 +165,27 @@ void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex&
                    " max_time " + std::to_string(options.max_time) + ": got" + ReachText(got) +
                    ", want" + ReachText(want);
           });
+      // Each answer's route, unpacked from the same search, joins the candidate to the unit
+      // along arcs of the graph in exactly its travel time.
+      for (const OffsetReach& reach : got) {
+        const std::vector<PlaceId> path = ch.PathOfLastAnswer(reach.tag);
+        std::uint64_t along = 0;
+        bool joined = !path.empty() && path.front() == reach.place && path.back() == place;
+        for (std::size_t i = 1; joined && i < path.size(); ++i) {
+          const ArcId arc = graph.FindArc(path[i - 1], path[i]);
+          joined = arc.valid();
+          if (joined) along += graph.travel_time(arc);
+        }
+        tally.Expect(joined && along == reach.travel, [&] {
+          return what + " step " + std::to_string(step) + ": route of " +
+                 std::to_string(reach.tag) + " from " + std::to_string(reach.place.value()) +
+                 " to " + std::to_string(place.value()) + " has " +
+                 std::to_string(path.size()) + " places and takes " + std::to_string(along) +
+                 ", want " + std::to_string(reach.travel);
+        });
+      }
+      tally.Expect(ch.PathOfLastAnswer(tag_range + 1).empty(),
+                   [&] { return what + ": a route for a tag not in the answer"; });
     }
   }
 }
