@@ -127,8 +127,16 @@ struct Dispatcher::State {
     if (pooled_at[i] == at && pooled_free[i] == is_free) return;
     const OffsetTarget target{at, ToTravel(team(t).mobilization_delay), i};
     for (SpecialtyId s : specialties_of[i]) {
-      if (pooled_at[i].valid()) (pooled_free[i] ? free_pool : busy_pool)[s.value()]->Remove(i);
-      (is_free ? free_pool : busy_pool)[s.value()]->Add(target);
+      CandidateSet& to = *(is_free ? free_pool : busy_pool)[s.value()];
+      if (!pooled_at[i].valid()) {
+        to.Add(target);
+        continue;
+      }
+      // From one pool to the other at the same place, the team's search is reused.
+      CandidateSet& from = *(pooled_free[i] ? free_pool : busy_pool)[s.value()];
+      if (&from != &to) to.AddCopied(target, from);
+      from.Remove(i);
+      if (&from == &to) to.Add(target);
     }
     pooled_at[i] = at;
     pooled_free[i] = is_free;
@@ -682,14 +690,14 @@ struct Dispatcher::State {
 
   Result<std::vector<Event>> Submit(const SubmitRequest& c) {
     if (auto it = requests.find(c.request_id); it != requests.end()) {
-      return it->second.first_answer;  // idempotent: the first answer, nothing changed
+      return *it->second.first_answer;  // idempotent: the first answer, nothing changed
     }
     Result<Checked> checked = Check(c);
     if (!checked.ok()) return checked.status();
     std::vector<Event> events;
     RequestState& stored = Accept(std::move(checked).value(), events);
     FillRequest(stored, events);
-    stored.first_answer = events;
+    stored.first_answer = std::make_shared<const std::vector<Event>>(events);
     return events;
   }
 
@@ -703,7 +711,7 @@ struct Dispatcher::State {
     for (const SubmitRequest& r : c.requests)
       known += requests.contains(r.request_id) ? 1 : 0;
     if (known == c.requests.size()) {
-      return requests.at(c.requests.front().request_id).first_answer;  // the same batch again
+      return *requests.at(c.requests.front().request_id).first_answer;  // the same batch again
     }
     if (known > 0) {
       return Status::InvalidArgument("batch: some of its request ids were submitted before");
@@ -779,8 +787,9 @@ struct Dispatcher::State {
     });
     for (RequestState* r : order)
       FillRequest(*r, events);
+    const auto answer = std::make_shared<const std::vector<Event>>(events);
     for (RequestState* r : batch)
-      r->first_answer = events;
+      r->first_answer = answer;
     return events;
   }
 

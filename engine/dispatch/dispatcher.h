@@ -112,7 +112,9 @@ struct RequestState {
   RequestStatus status = RequestStatus::kOpen;
   std::vector<LineState> lines;
   std::vector<Assignment> assignments;  // active ones
-  std::vector<Event> first_answer;      // returned again for the same id
+  // The events of the command that accepted it, returned again for the same id; shared by all
+  // the requests of one batch.
+  std::shared_ptr<const std::vector<Event>> first_answer;
 
   std::uint32_t Missing() const;
 };

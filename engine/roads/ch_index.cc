@@ -496,10 +496,45 @@ CandidateSet::CandidateSet(const ChIndex& index)
       distance_(index.place_count(), kInfiniteTime) {}
 
 bool CandidateSet::Add(const OffsetTarget& target) {
-  if (!target.place.valid() || target.place.value() >= index_->place_count() ||
-      target.offset == kInfiniteTime || slot_of_tag_.contains(target.tag)) {
-    return false;
+  if (!Accepts(target)) return false;
+  // Teams travel to the unit: the candidate's search goes up from its place along arcs as
+  // they run, stalled by arcs coming down into a place.
+  NextGeneration(generation_, stamp_);
+  const ChIndex& ch = *index_;
+  settled_.clear();
+  UpwardSearch(
+      ch.rank(target.place), stamp_, distance_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
+      [this](std::uint32_t v, TravelTime d) {
+        settled_.push_back({v, d});
+        return true;
+      });
+  Insert(target);
+  return true;
+}
+
+bool CandidateSet::AddCopied(const OffsetTarget& target, const CandidateSet& other) {
+  const auto it = other.slot_of_tag_.find(target.tag);
+  if (other.index_ != index_ || it == other.slot_of_tag_.end() ||
+      other.slots_[it->second].target.place != target.place) {
+    return Add(target);
   }
+  if (!Accepts(target)) return false;
+  settled_.clear();
+  for (const Record& record : other.slots_[it->second].records) {
+    const Entry& e = other.buckets_[other.bucket_of_rank_[record.rank]][record.pos];
+    settled_.push_back({record.rank, e.travel});
+  }
+  Insert(target);
+  return true;
+}
+
+bool CandidateSet::Accepts(const OffsetTarget& target) const {
+  return target.place.valid() && target.place.value() < index_->place_count() &&
+         target.offset != kInfiniteTime && !slot_of_tag_.contains(target.tag);
+}
+
+void CandidateSet::Insert(const OffsetTarget& target) {
   std::uint32_t slot = 0;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -516,19 +551,6 @@ bool CandidateSet::Add(const OffsetTarget& target) {
   targets_.push_back(target);
   slot_of_dense_.push_back(slot);
   offsets_.insert(target.offset);
-
-  // Teams travel to the unit: the candidate's search goes up from its place along arcs as
-  // they run, stalled by arcs coming down into a place.
-  NextGeneration(generation_, stamp_);
-  const ChIndex& ch = *index_;
-  settled_.clear();
-  UpwardSearch(
-      ch.rank(target.place), stamp_, distance_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
-      [this](std::uint32_t v, TravelTime d) {
-        settled_.push_back({v, d});
-        return true;
-      });
   for (const auto& [rank, travel] : settled_) {
     std::uint32_t b = bucket_of_rank_[rank];
     if (b == kNoBucket) {
@@ -547,7 +569,6 @@ bool CandidateSet::Add(const OffsetTarget& target) {
                       static_cast<std::uint32_t>(s.records.size() - 1)});
   }
   entry_count_ += settled_.size();
-  return true;
 }
 
 bool CandidateSet::Remove(std::uint32_t tag) {

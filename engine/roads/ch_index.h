@@ -164,6 +164,10 @@ class CandidateSet {
   // False, and nothing changes, when the tag is already a candidate, the place is out of range
   // or the offset is kInfiniteTime (a team that can never leave is not a candidate).
   bool Add(const OffsetTarget& target);
+  // The same as Add, taking the candidate's search from `other` (a set on the same index that
+  // holds target.tag at target.place) instead of searching again: a team moved from one set to
+  // another costs bucket writes only. Falls back to Add when `other` does not hold it there.
+  bool AddCopied(const OffsetTarget& target, const CandidateSet& other);
   // False when the tag is not a candidate.
   bool Remove(std::uint32_t tag);
   bool Contains(std::uint32_t tag) const { return slot_of_tag_.contains(tag); }
@@ -196,6 +200,10 @@ class CandidateSet {
     std::vector<Record> records;
   };
   static constexpr std::uint32_t kNoBucket = 0xffffffffu;
+
+  bool Accepts(const OffsetTarget& target) const;
+  // Adds `target` with the bucket entries of settled_ (its upward search).
+  void Insert(const OffsetTarget& target);
 
   std::span<const Entry> Bucket(std::uint32_t rank) const {
     const std::uint32_t b = bucket_of_rank_[rank];

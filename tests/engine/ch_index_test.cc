@@ -487,5 +487,44 @@ TEST_CASE("an index's parts give the same index back, and malformed parts are re
             .find("closed arcs") != std::string::npos);
 }
 
+TEST_CASE("a candidate moved between two sets with its search copied answers as a fresh one") {
+  std::mt19937 rng(20261204);
+  testing::Tally tally("AddCopied equals Add");
+  for (int case_index = 0; case_index < 100; ++case_index) {
+    const Network net = RandomNetwork(rng, 30);
+    const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+    const ChIndex index = MustBuildIndex(graph, RandomOptions(rng));
+    CandidateSet from(index), copied(index), fresh(index);
+    std::vector<OffsetTarget> moved;
+    for (std::uint32_t tag = 0; tag < 2 * net.n; ++tag) {
+      const OffsetTarget t{PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
+                           static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag};
+      REQUIRE(from.Add(t));
+      if (rng() % 2 == 0) moved.push_back(t);
+    }
+    for (OffsetTarget t : moved) {
+      if (rng() % 4 == 0) t.offset += 1;  // a new offset keeps the copied search
+      if (rng() % 5 == 0) t.place = PlaceId(static_cast<std::uint32_t>(rng() % net.n));
+      tally.Expect(copied.AddCopied(t, from) && fresh.Add(t),
+                   [&] { return "case " + std::to_string(case_index) + ": add refused"; });
+      REQUIRE(from.Remove(t.tag));
+    }
+    tally.Expect(copied.entry_count() == fresh.entry_count() && copied.size() == fresh.size(),
+                 [&] { return "case " + std::to_string(case_index) + ": entry counts differ"; });
+    ChQuery a(index, graph), b(index, graph);
+    for (int q = 0; q < 5; ++q) {
+      const PlaceId place(static_cast<std::uint32_t>(rng() % net.n));
+      const NearestOptions options{1 + static_cast<std::uint32_t>(rng() % 6), kInfiniteTime};
+      const std::span<const OffsetReach> x = a.NearestWithOffsets(place, copied, options);
+      const std::span<const OffsetReach> y = b.NearestWithOffsets(place, fresh, options);
+      tally.Expect(std::equal(x.begin(), x.end(), y.begin(), y.end()), [&] {
+        return "case " + std::to_string(case_index) + ": copied" + ReachText(x) + ", fresh" +
+               ReachText(y);
+      });
+    }
+  }
+  CHECK_MESSAGE(tally.ok(), tally.Report());
+}
+
 }  // namespace
 }  // namespace baiying

@@ -1312,7 +1312,7 @@ class PropertyRun {
       if (!std::holds_alternative<RequestExpired>(e)) rest.push_back(e);
     }
     const RequestState* r = d_->FindRequest(submit.request_id);
-    checks_.events.Expect(Lines(rest) == Lines(r->first_answer), [&] {
+    checks_.events.Expect(Lines(rest) == Lines(*r->first_answer), [&] {
       return Where() + "repeated " + submit.request_id + " answered" + Text(events);
     });
     Observe(std::vector<Event>(events.begin(), events.end() - std::ssize(rest)));
