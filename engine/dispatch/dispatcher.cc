@@ -760,6 +760,25 @@ struct Dispatcher::State {
     });
     const JointResult joint = AssignJointly(problem);
 
+    // The routes of the teams sent, read before any assignment changes the pools: each line's
+    // question asked again (its answer holds every team offered for it), each route unpacked
+    // from that answer's search, not searched for team by team.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, RouteSummary> routes;  // (demand, team)
+    {
+      std::map<std::uint32_t, std::set<std::uint32_t>> sent;  // demand -> teams
+      for (const JointAssignment& a : joint.assignments)
+        sent[a.demand.value()].insert(a.supply.value());
+      for (const auto& [demand, sent_teams] : sent) {
+        const auto [r, li] = lines[demand];
+        const LineState& line = r->lines[li];
+        for (const OffsetReach& reach :
+             BestTeams(*r, line.specialty, Scope::kRegion,
+                       line.quantity + options.batch_extra_candidates)) {
+          if (sent_teams.contains(reach.tag)) routes[{demand, reach.tag}] = RouteOfLastAnswer(reach);
+        }
+      }
+    }
+
     for (const JointAssignment& a : joint.assignments) {
       auto [r, li] = lines[a.demand.value()];
       const TeamId t(a.supply.value());
@@ -769,7 +788,10 @@ struct Dispatcher::State {
       const std::uint32_t units =
           std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
       if (units == 0) continue;
-      RouteSummary route = RouteBetween(teams[t.value()].location, r->place);
+      const auto read = routes.find({a.demand.value(), t.value()});
+      RouteSummary route = read != routes.end()
+                               ? std::move(read->second)
+                               : RouteBetween(teams[t.value()].location, r->place);
       const TravelTime mobilization = ToTravel(team(t).mobilization_delay);
       const OffsetReach reach{t.value(), teams[t.value()].location, a.eta - mobilization, a.eta};
       std::vector<Alternative> alternatives;
