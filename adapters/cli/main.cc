@@ -13,6 +13,7 @@
 #include "adapters/cli/credentials_command.h"
 #include "adapters/cli/data_command.h"
 #include "adapters/cli/drill_command.h"
+#include "adapters/cli/index_command.h"
 #include "adapters/cli/match_command.h"
 #include "adapters/cli/registry_cli.h"
 #include "adapters/cli/route_command.h"
@@ -87,6 +88,20 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--network", seed.network_dir, "road network (data/xizang)");
   seed_cmd->add_option("--out", seed.out_dir, "output directory (data/xizang/registry)");
   seed_cmd->add_option("--seed", seed.seed, "random seed (2026)");
+
+  // --- index ---
+  cli::IndexBuildFlags index_build;
+  CLI::App* index_cmd =
+      app.add_subcommand("index", "the road index that makes matching fast, built ahead of serve");
+  index_cmd->require_subcommand(1);
+  CLI::App* index_build_cmd = index_cmd->add_subcommand(
+      "build", "contract a network's roads into the index file that baiying serve loads");
+  index_build_cmd->add_option("--network", index_build.network,
+                              "network directory (places.csv, roads.csv) or DIMACS .gr[.gz] file; "
+                              "default: data/xizang");
+  index_build_cmd->add_option("--out", index_build.out,
+                              "index file (./baiying-index.bin: what serve reads beside "
+                              "./baiying-journal.db)");
 
   // --- match ---
   cli::MatchFlags match;
@@ -175,6 +190,12 @@ int main(int argc, char** argv) {
       ->each([&serve](const std::string&) { serve.db_given = true; });
   serve_cmd->add_option("--journal", serve.journal,
                         "journal database (./baiying-journal.db), replayed at start");
+  CLI::Option* serve_index =
+      serve_cmd->add_option("--index", serve.index,
+                            "road index file (baiying-index.bin beside the journal): loaded at "
+                            "start, built and saved when missing, stale or damaged");
+  serve_cmd->add_flag("--no-index", serve.no_index, "match with the exact search only")
+      ->excludes(serve_index);
   serve_cmd->add_option("--threads", serve.io_threads, "I/O threads (2)")->check(CLI::Range(1, 64));
   serve_cmd->add_option("--max-frame-bytes", serve.max_frame_bytes, "largest frame payload (65536)")
       ->check(CLI::Range(1, 64 * 1024 * 1024));
@@ -308,6 +329,7 @@ int main(int argc, char** argv) {
     return cli::RunRoute(route, std::cout, std::cerr);
   }
   if (*build_cmd) return cli::RunBuildXizang(build, std::cout, std::cerr);
+  if (*index_build_cmd) return cli::RunIndexBuild(index_build, std::cout, std::cerr);
   if (*seed_cmd) return cli::RunBuildSeedRegistry(seed, std::cout, std::cerr);
   if (*match_cmd) {
     Result<Instant> now = ParseAtOrNow(match_at);

@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "adapters/cli/index_command.h"
 #include "adapters/cli/registry_command.h"
 #include "adapters/cli/route_command.h"
 #include "adapters/loaders/network_loader.h"
@@ -52,6 +53,23 @@ int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
   if (!gate.ok()) return Fail(err, gate.status().message());
   std::shared_ptr<store::CredentialGate> credentials = std::move(gate).value();
 
+  // The road index: a file that cannot be used is rebuilt, and an index that cannot be built
+  // leaves the exact search, which answers the same, only slower.
+  std::shared_ptr<const ChIndex> index;
+  if (flags.no_index) {
+    spdlog::info("road index: none (--no-index); matching with the exact search");
+  } else {
+    const std::filesystem::path index_path =
+        flags.index.empty() ? flags.journal.parent_path() / kDefaultIndexFile : flags.index;
+    Result<std::shared_ptr<const ChIndex>> ready = LoadOrBuildIndex(index_path, ground->graph);
+    if (ready.ok()) {
+      index = std::move(ready).value();
+    } else {
+      spdlog::warn("road index: cannot be built: {}; matching with the exact search",
+                   ready.status().message());
+    }
+  }
+
   net::ServerOptions options;
   options.address = flags.address;
   options.port = flags.port;
@@ -66,6 +84,7 @@ int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err) {
   world.graph = &ground->graph;
   world.registry = std::make_shared<const Registry>(std::move(ground->registry));
   world.journal_path = flags.journal;
+  world.index = std::move(index);
   world.authenticate = [credentials](std::string_view token) {
     return credentials->Authenticate(token);
   };

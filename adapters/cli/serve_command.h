@@ -16,6 +16,10 @@ struct ServeFlags {
   std::filesystem::path db;       // registry database (default as for `registry`)
   bool db_given = false;
   std::filesystem::path journal = "baiying-journal.db";
+  // The road index file (index_command.h): default baiying-index.bin beside the journal.
+  // Loaded at start, or built and saved when missing, stale or damaged.
+  std::filesystem::path index;
+  bool no_index = false;  // match with the exact search only
   std::size_t io_threads = 2;
   // Limits (net::ServerOptions).
   std::size_t max_frame_bytes = 64 * 1024;

@@ -157,6 +157,7 @@ struct Server::Impl {
         graph(*w.graph),
         registry(w.registry),
         dispatch_options(w.dispatch),
+        base_index(w.index),
         authenticate(w.authenticate),
         journal(std::move(j)),
         dispatcher(std::move(d)) {}
@@ -166,6 +167,7 @@ struct Server::Impl {
   const RoadGraph& graph;
   std::shared_ptr<const Registry> registry;  // the snapshot drills start from
   DispatchOptions dispatch_options;
+  std::shared_ptr<const ChIndex> base_index;  // what every dispatcher starts with; may be null
   std::function<Result<store::Credential>(std::string_view)> authenticate;
   CodecLimits limits;
   std::uint16_t port = 0;
@@ -726,6 +728,9 @@ struct Server::Impl {
       }
       Result<Dispatcher> created = Dispatcher::Create(graph, registry, dispatch_options);
       if (!created.ok()) return ErrorReply(item.correlation_id, created.status());
+      if (Status indexed = created->UseIndex(base_index); !indexed.ok()) {
+        return ErrorReply(item.correlation_id, indexed);
+      }
       found = drills
                   .emplace(item.drill,
                            std::make_unique<DrillState>(DrillState{std::move(created).value()}))
@@ -794,6 +799,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   Result<Dispatcher> dispatcher =
       store::Recover(*world.graph, world.registry, world.dispatch, *journal, &report);
   if (!dispatcher.ok()) return dispatcher.status();
+  if (world.index != nullptr) BAIYING_RETURN_IF_ERROR(dispatcher->UseIndex(world.index));
   auto impl = std::make_unique<Impl>(options, world, std::move(journal).value(),
                                      std::move(dispatcher).value());
   impl->recovery = report;

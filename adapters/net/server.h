@@ -41,6 +41,9 @@
 // every log line about it starts with `drill=<id>`. A watcher sees live events (no drill given)
 // or the events of the one drill its Subscribe names, never both.
 //
+// The road index: given one (ServerWorld::index), the live dispatcher and every drill's match
+// with it while it fits their closures (Dispatcher::UseIndex); they share it, read-only.
+//
 // Errors: a frame that cannot be read (zero or oversize length), a payload that is not a
 // Request, or a Request without a body gets an error Reply and its connection is closed; the
 // server keeps serving everyone else. A command the codec or the dispatcher refuses gets an
@@ -64,6 +67,7 @@
 #include "engine/core/time.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/registry/registry.h"
+#include "engine/roads/ch_index.h"
 #include "engine/roads/road_graph.h"
 
 namespace baiying::net {
@@ -103,6 +107,9 @@ struct ServerWorld {
   DispatchOptions dispatch;
   std::filesystem::path journal_path;
   store::JournalOptions journal_options;
+  // The road index of `graph` (ChIndex::Fingerprint), shared by the live dispatcher and the
+  // drills'; null: the exact search only.
+  std::shared_ptr<const ChIndex> index;
   // Whose token this is: Unauthenticated for an unknown or revoked one, Unavailable when the
   // credentials cannot be read. Required; called from the I/O threads, so thread-safe
   // (store::CredentialGate is).

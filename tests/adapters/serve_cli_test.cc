@@ -1,11 +1,13 @@
 // `baiying serve` as a process, the way a duty post runs it: the first-credential hint, a
 // token issued and revoked by `baiying credentials` while it serves, the log file, and a
-// graceful stop on SIGTERM.
+// graceful stop on SIGTERM; the road index file it loads, or builds when the file is missing,
+// stale or damaged.
 
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -109,3 +111,97 @@ TEST_CASE("serve: first-credential hint, a revocation honoured while serving, th
   CHECK(lines.find(token) == std::string::npos);
 }
 
+
+namespace {
+
+// A serve on `db` with its journal in `dir`, plus `extra` flags, until SIGTERM: its standard
+// error (the log) once it is listening, and whether it stopped cleanly.
+struct ServeRun {
+  std::string log;
+  bool listened = false;
+  bool stopped = false;
+};
+
+ServeRun ServeOnce(const TempDir& dir, const std::string& db, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"serve", "--port", "0", "--db", db, "--journal",
+                                   (dir.path() / "journal.db").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  BackgroundCommand serve(BAIYING_BINARY, args);
+  ServeRun run;
+  run.listened = WaitForPort(serve) > 0;
+  run.log = serve.err();
+  serve.Signal(SIGTERM);
+  run.stopped = serve.Wait(std::chrono::seconds(30)).exit_code == 0;
+  return run;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("serve: the road index file beside the journal is built when missing, then loaded") {
+  TempDir dir;
+  const std::string db = (dir.path() / "registry.db").string();
+  REQUIRE(RunCommand(BAIYING_BINARY, {"registry", "init", "--db", db}).exit_code == 0);
+  const std::filesystem::path index = dir.path() / "baiying-index.bin";
+
+  const ServeRun first = ServeOnce(dir, db, {});
+  INFO("first start:\n" << first.log);
+  REQUIRE(first.listened);
+  CHECK(first.stopped);
+  CHECK(Contains(first.log, "road index: no " + index.string() + " yet; building it"));
+  CHECK(Contains(first.log, "saved to " + index.string()));
+  CHECK(std::filesystem::exists(index));
+
+  const ServeRun second = ServeOnce(dir, db, {});
+  INFO("second start:\n" << second.log);
+  REQUIRE(second.listened);
+  CHECK(Contains(second.log, "road index: loaded " + index.string() + " in "));
+  CHECK_FALSE(Contains(second.log, "building"));
+}
+
+TEST_CASE("serve: a damaged or stale index file is a warning, rebuilt and overwritten") {
+  TempDir dir;
+  const std::string db = (dir.path() / "registry.db").string();
+  REQUIRE(RunCommand(BAIYING_BINARY, {"registry", "init", "--db", db}).exit_code == 0);
+  const std::filesystem::path index = dir.path() / "roads.idx";
+
+  dir.Write("roads.idx", "not an index at all");
+  const ServeRun corrupt = ServeOnce(dir, db, {"--index", index.string()});
+  INFO("corrupt file:\n" << corrupt.log);
+  REQUIRE(corrupt.listened);
+  CHECK(corrupt.stopped);
+  CHECK(Contains(corrupt.log, "warning road index: " + index.string() +
+                                  ": not a baiying road index file"));
+  CHECK(Contains(corrupt.log, "building it again and overwriting the file"));
+  const ServeRun repaired = ServeOnce(dir, db, {"--index", index.string()});
+  INFO("after the repair:\n" << repaired.log);
+  CHECK(Contains(repaired.log, "road index: loaded " + index.string()));
+
+  // The index of another network in its place.
+  const std::filesystem::path other = dir.Write("other.gr", "p sp 2 2\na 1 2 5\na 2 1 5\n");
+  REQUIRE(RunCommand(BAIYING_BINARY, {"index", "build", "--network", other.string(), "--out",
+                                      index.string()})
+              .exit_code == 0);
+  const ServeRun stale = ServeOnce(dir, db, {"--index", index.string()});
+  INFO("stale file:\n" << stale.log);
+  REQUIRE(stale.listened);
+  CHECK(Contains(stale.log, index.string() + ": built on another graph or travel model"));
+  CHECK(Contains(ServeOnce(dir, db, {"--index", index.string()}).log,
+                 "road index: loaded " + index.string()));
+}
+
+TEST_CASE("serve --no-index matches with the exact search and writes no index file") {
+  TempDir dir;
+  const std::string db = (dir.path() / "registry.db").string();
+  REQUIRE(RunCommand(BAIYING_BINARY, {"registry", "init", "--db", db}).exit_code == 0);
+  const ServeRun run = ServeOnce(dir, db, {"--no-index"});
+  INFO(run.log);
+  REQUIRE(run.listened);
+  CHECK(run.stopped);
+  CHECK(Contains(run.log, "road index: none (--no-index)"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "baiying-index.bin"));
+  CHECK(RunCommand(BAIYING_BINARY, {"serve", "--no-index", "--index", "x.idx"}).exit_code == 2);
+}
