@@ -47,7 +47,8 @@ std::string Size(std::uintmax_t bytes) {
 }  // namespace
 
 int RunIndexBuild(const IndexBuildFlags& flags, std::ostream& out, std::ostream& err) {
-  const std::filesystem::path network = flags.network.empty() ? DefaultNetworkPath() : flags.network;
+  const std::filesystem::path network =
+      flags.network.empty() ? DefaultNetworkPath() : flags.network;
   auto fail = [&err](const std::string& message) {
     err << "baiying index build: " << message << "\n";
     return kExitDataError;
@@ -103,12 +104,13 @@ Result<std::shared_ptr<const ChIndex>> LoadOrBuildIndex(const std::filesystem::p
   if (!built.ok()) return built.status();
   const SteadyClock::duration build_time = SteadyClock::now() - build_start;
   if (Status saved = loaders::SaveChIndex(path, *built); !saved.ok()) {
-    spdlog::warn("road index: built in {} ({} shortcuts) but not saved: {}; the next start "
-                 "builds it again",
-                 Took(build_time), built->shortcut_count(), saved.message());
+    spdlog::warn(
+        "road index: built in {} ({} shortcuts) but not saved: {}; the next start "
+        "builds it again",
+        Took(build_time), built->shortcut_count(), saved.message());
   } else {
-    spdlog::info("road index: built in {} ({} places, {} shortcuts), saved to {}",
-                 Took(build_time), built->place_count(), built->shortcut_count(), name);
+    spdlog::info("road index: built in {} ({} places, {} shortcuts), saved to {}", Took(build_time),
+                 built->place_count(), built->shortcut_count(), name);
   }
   return std::make_shared<const ChIndex>(std::move(built).value());
 }

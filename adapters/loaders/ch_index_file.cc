@@ -181,8 +181,8 @@ Result<std::string> ReadAll(const std::filesystem::path& path) {
 
 Status SaveChIndex(const std::filesystem::path& path, const ChIndex& index) {
   const ChIndexParts parts = index.ToParts();
-  const std::uint64_t size = FileBytes(parts.rank.size(), parts.up.size(), parts.down.size(),
-                                       parts.closed_arcs.size());
+  const std::uint64_t size =
+      FileBytes(parts.rank.size(), parts.up.size(), parts.down.size(), parts.closed_arcs.size());
   ByteWriter out(static_cast<std::size_t>(size));
   out.PutBytes(kMagic);
   out.Put32(kChIndexFileVersion);
@@ -205,8 +205,8 @@ Status SaveChIndex(const std::filesystem::path& path, const ChIndex& index) {
   std::string temporary = name + ".tmp.XXXXXX";
   Fd fd(::mkstemp(temporary.data()));
   if (fd.get() < 0) {
-    return Status::Unavailable(name + ": cannot create a temporary file beside it: " +
-                               ErrnoText(errno));
+    return Status::Unavailable(name +
+                               ": cannot create a temporary file beside it: " + ErrnoText(errno));
   }
   auto fail = [&temporary](Status status) {
     ::unlink(temporary.c_str());
@@ -226,8 +226,8 @@ Status SaveChIndex(const std::filesystem::path& path, const ChIndex& index) {
       path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   Fd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0 || ::fsync(dir.get()) != 0) {
-    return Status::Unavailable(folder.string() + ": cannot flush the folder after writing " +
-                               name + ": " + ErrnoText(errno));
+    return Status::Unavailable(folder.string() + ": cannot flush the folder after writing " + name +
+                               ": " + ErrnoText(errno));
   }
   return Status::Ok();
 }

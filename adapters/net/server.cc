@@ -15,10 +15,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <csignal>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -110,12 +112,28 @@ std::vector<std::string_view> RequestsOf(const Event& event) {
       event);
 }
 
+// Keeping one dispatcher's road index up to date after closures. Owned by the dispatch strand.
+struct IndexUpkeep {
+  std::uint64_t serial = 0;  // tells a recontraction's result which dispatcher it is for
+  bool recontracting = false;
+  // Since the first command after which the index no longer fitted the closures.
+  std::optional<SteadyClock::time_point> stale_since = std::nullopt;
+  std::uint64_t installed = 0;
+};
+
 // A drill: its own dispatcher, on the drill's simulated clock.
 struct DrillState {
   Dispatcher dispatcher;
   bool started = false;        // its clock is set by its first command
   std::uint64_t commands = 0;  // applied
+  IndexUpkeep upkeep;
 };
+
+// "12.3 ms", "2.04 s".
+std::string Elapsed(SteadyClock::duration d) {
+  const double ms = std::chrono::duration<double, std::milli>(d).count();
+  return ms < 1000 ? fmt::format("{:.1f} ms", ms) : fmt::format("{:.2f} s", ms / 1000);
+}
 
 // "drill=<id> " to start a drill's log lines; empty for live ones.
 std::string DrillTag(std::string_view drill) {
@@ -160,7 +178,9 @@ struct Server::Impl {
         base_index(w.index),
         authenticate(w.authenticate),
         journal(std::move(j)),
-        dispatcher(std::move(d)) {}
+        dispatcher(std::move(d)) {
+    if (base_index != nullptr) index_thread.emplace(1);
+  }
 
   // --- Immutable after Start ---
   ServerOptions options;
@@ -186,6 +206,8 @@ struct Server::Impl {
   Dispatcher dispatcher;
   std::vector<Watcher> watchers;
   std::map<std::string, std::unique_ptr<DrillState>> drills;
+  IndexUpkeep live_upkeep;
+  std::uint64_t next_upkeep_serial = 1;
 
   // --- Shared between threads ---
   std::mutex queue_mutex;
@@ -197,6 +219,10 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> journaled{0};
   std::atomic<std::uint64_t> commits{0};
+
+  // Recontractions run here, off the strand. Last, so that it is joined before anything a job
+  // touches is destroyed; present only with an index.
+  std::optional<asio::thread_pool> index_thread;
 
   Instant Now() const {
     if (options.clock) return options.clock();
@@ -587,6 +613,77 @@ struct Server::Impl {
                        : v1::ErrorCode_Name(reply.code()) + ": " + reply.message());
       item.done(std::move(reply));
     }
+    if (next_command > 0 && written.ok()) KeepIndexCurrent(dispatcher, live_upkeep, "");
+  }
+
+  // --- The road index after closures ---
+
+  // On the strand, after commands: when `source`'s index no longer fits the arcs closed now,
+  // hands a recontraction for them to the index thread, unless one is running already.
+  void KeepIndexCurrent(const Dispatcher& source, IndexUpkeep& upkeep, const std::string& drill) {
+    if (source.index() == nullptr || source.IndexCurrent()) {
+      upkeep.stale_since.reset();
+      return;
+    }
+    if (!upkeep.stale_since) upkeep.stale_since = SteadyClock::now();
+    if (upkeep.recontracting || stopping || !index_thread) return;
+    upkeep.recontracting = true;
+    asio::post(*index_thread, [this, previous = source.index(), closed = source.ClosedArcsNow(),
+                               drill, serial = upkeep.serial] {
+      const SteadyClock::time_point started = SteadyClock::now();
+      Result<ChIndex> built = ChIndex::Recontract(graph, *previous, closed);
+      const SteadyClock::duration took = SteadyClock::now() - started;
+      std::shared_ptr<const ChIndex> ready;
+      Status failed;
+      if (built.ok()) {
+        ready = std::make_shared<const ChIndex>(std::move(built).value());
+      } else {
+        failed = built.status();
+      }
+      asio::post(dispatch_strand, [this, drill, serial, ready = std::move(ready),
+                                   failed = std::move(failed), took]() mutable {
+        InstallIndex(drill, serial, std::move(ready), failed, took);
+      });
+    });
+  }
+
+  // On the strand: a recontraction's result, installed when the dispatcher it was made for is
+  // still there and its closed arcs are still those the index leaves out; else another is asked
+  // for.
+  void InstallIndex(const std::string& drill, std::uint64_t serial,
+                    std::shared_ptr<const ChIndex> ready, const Status& failed,
+                    SteadyClock::duration took) {
+    Dispatcher* target = &dispatcher;
+    IndexUpkeep* upkeep = &live_upkeep;
+    if (!drill.empty()) {
+      const auto found = drills.find(drill);
+      if (found == drills.end() || found->second->upkeep.serial != serial) return;  // ended
+      target = &found->second->dispatcher;
+      upkeep = &found->second->upkeep;
+    }
+    upkeep->recontracting = false;
+    const std::string tag = DrillTag(drill);
+    if (!failed.ok()) {
+      // Not retried: the same inputs would fail again. The exact search keeps answering.
+      spdlog::error("{}road index: cannot be brought up to date: {}; the exact search answers",
+                    tag, failed.message());
+      return;
+    }
+    if (ready->BuiltFor(target->ClosedArcsNow())) {
+      if (Status used = target->UseIndex(ready); !used.ok()) {
+        spdlog::error("{}road index: cannot be installed: {}", tag, used.message());
+        return;
+      }
+      ++upkeep->installed;
+      const SteadyClock::duration since =
+          upkeep->stale_since ? SteadyClock::now() - *upkeep->stale_since : took;
+      upkeep->stale_since.reset();
+      spdlog::info("{}road index up to date: {} closed arcs, {} after the closures changed "
+                   "(recontracted in {})",
+                   tag, ready->closed_arcs().size(), Elapsed(since), Elapsed(took));
+      return;
+    }
+    KeepIndexCurrent(*target, *upkeep, drill);  // closures changed meanwhile
   }
 
   // Whether `who` may have `command` journaled and applied: a unit cancels its own requests
@@ -732,8 +829,9 @@ struct Server::Impl {
         return ErrorReply(item.correlation_id, indexed);
       }
       found = drills
-                  .emplace(item.drill,
-                           std::make_unique<DrillState>(DrillState{std::move(created).value()}))
+                  .emplace(item.drill, std::make_unique<DrillState>(DrillState{
+                                           .dispatcher = std::move(created).value(),
+                                           .upkeep = {.serial = next_upkeep_serial++}}))
                   .first;
       spdlog::info("{}started by={} ({} drills running)", tag, item.who.id, drills.size());
     }
@@ -752,6 +850,7 @@ struct Server::Impl {
         ++drill.commands;
         reply = EventsReply(item.correlation_id, *events, graph);
         Publish(drill.dispatcher, item.drill, *events);
+        KeepIndexCurrent(drill.dispatcher, drill.upkeep, item.drill);
       } else {
         reply = ErrorReply(item.correlation_id, events.status());
       }
@@ -818,6 +917,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
 
   Impl* raw = impl.get();
   asio::co_spawn(raw->control_strand, raw->Listen(), asio::detached);
+  // Closures recovered from the journal: the index is brought up to date for them.
+  asio::post(raw->dispatch_strand,
+             [raw] { raw->KeepIndexCurrent(raw->dispatcher, raw->live_upkeep, ""); });
   if (options.handle_signals) {
     raw->signals.add(SIGINT);
     raw->signals.add(SIGTERM);
@@ -841,6 +943,11 @@ void Server::Run() {
   impl_->io.run();
   for (std::thread& t : threads)
     t.join();
+  // A recontraction still running is waited for; those not started are dropped.
+  if (impl_->index_thread) {
+    impl_->index_thread->stop();
+    impl_->index_thread->join();
+  }
 }
 
 void Server::Stop() {
@@ -862,6 +969,37 @@ std::uint64_t Server::journaled() const {
 }
 std::uint64_t Server::commits() const {
   return impl_->commits;
+}
+
+Result<Server::IndexState> Server::index_state(std::string_view drill, Duration timeout) const {
+  Impl* raw = impl_.get();
+  auto answer = std::make_shared<std::promise<Result<IndexState>>>();
+  std::future<Result<IndexState>> future = answer->get_future();
+  asio::post(raw->dispatch_strand, [raw, answer, drill = std::string(drill)] {
+    const Dispatcher* source = &raw->dispatcher;
+    const IndexUpkeep* upkeep = &raw->live_upkeep;
+    if (!drill.empty()) {
+      const auto found = raw->drills.find(drill);
+      if (found == raw->drills.end()) {
+        answer->set_value(Status::NotFound("drill '" + drill + "' is not running"));
+        return;
+      }
+      source = &found->second->dispatcher;
+      upkeep = &found->second->upkeep;
+    }
+    IndexState state;
+    state.in_use = source->index() != nullptr;
+    state.current = source->IndexCurrent();
+    state.closed_arcs = source->ClosedArcsNow().size();
+    state.installed = upkeep->installed;
+    state.index_answers = source->index_answers();
+    state.exact_answers = source->exact_answers();
+    answer->set_value(state);
+  });
+  if (future.wait_for(timeout) != std::future_status::ready) {
+    return Status::Unavailable("the dispatch strand did not answer (is the server running?)");
+  }
+  return future.get();
 }
 
 }  // namespace baiying::net

@@ -42,7 +42,14 @@
 // or the events of the one drill its Subscribe names, never both.
 //
 // The road index: given one (ServerWorld::index), the live dispatcher and every drill's match
-// with it while it fits their closures (Dispatcher::UseIndex); they share it, read-only.
+// with it while it fits their closures (Dispatcher::UseIndex); they share it, read-only. After a
+// command leaves a dispatcher's index unfit for the arcs closed now (a road closed or reopened,
+// at start after a journal with closures, in a drill), the strand hands ChIndex::Recontract to
+// the server's index thread (one, owned by the server, joined when Run returns) and carries on:
+// the exact search answers meanwhile, with the same teams and ETAs. The new index comes back to
+// the strand, which installs it only when that dispatcher's closed arcs are still those it was
+// made for, and otherwise asks for another; a line is logged when one is installed (closed arcs,
+// the time since the index stopped fitting). One recontraction runs at a time per dispatcher.
 //
 // Errors: a frame that cannot be read (zero or oversize length), a payload that is not a
 // Request, or a Request without a body gets an error Reply and its connection is closed; the
@@ -50,7 +57,8 @@
 // error Reply and the connection stays open.
 //
 // Threads: Run() runs the io_context on options.io_threads threads (default 2, see
-// ServerOptions). Stop() may be called from any thread.
+// ServerOptions), and with an index one more thread for recontractions. Stop() may be called
+// from any thread.
 
 #include <chrono>
 #include <cstddef>
@@ -141,6 +149,22 @@ class Server {
   // commit, commits() < journaled() under load.
   std::uint64_t journaled() const;
   std::uint64_t commits() const;
+
+  // The road index of the live dispatcher (drill empty) or of a running drill's, as the
+  // dispatch strand sees it.
+  struct IndexState {
+    bool in_use = false;              // the dispatcher has an index
+    bool current = false;             // ... built for exactly the arcs closed now: it answers
+    std::size_t closed_arcs = 0;      // closed now
+    std::uint64_t installed = 0;      // up-to-date indexes installed after closures
+    std::uint64_t index_answers = 0;  // matcher questions the index answered
+    std::uint64_t exact_answers = 0;  // ... and the exact search
+  };
+  // Asks the dispatch strand and waits for its answer at most `timeout`: NotFound when no such
+  // drill runs, Unavailable when the strand did not answer (the server is not running). For
+  // tests and tools; never call it from the server's own threads.
+  Result<IndexState> index_state(std::string_view drill = {},
+                                 Duration timeout = std::chrono::seconds(5)) const;
 
   struct Impl;
 

@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "engine/roads/ch_index.h"
 #include "engine/roads/road_graph.h"
 #include "tests/support/files.h"
+#include "tests/support/grid_graph.h"
 
 namespace baiying::loaders {
 namespace {
@@ -36,34 +36,9 @@ RoadGraph Xizang() {
   return std::move(graph).value();
 }
 
-// A grid of width x height places, two-way roads between neighbours, lengths from `seed`: small
-// enough that every prefix of its index file can be tried, large enough to have shortcuts.
+// A grid small enough that every prefix of its index file can be tried.
 RoadGraph Grid(std::uint32_t width, std::uint32_t height, unsigned seed) {
-  std::mt19937 random(seed);
-  std::uniform_int_distribution<std::uint32_t> length(1'000, 9'000);
-  std::vector<PlaceSpec> places(width * height);
-  for (std::uint32_t i = 0; i < places.size(); ++i) {
-    places[i].name = "P" + std::to_string(i);
-    places[i].lat = 29.0 + 0.01 * (i / width);
-    places[i].lon = 91.0 + 0.01 * (i % width);
-  }
-  std::vector<ArcSpec> arcs;
-  auto road = [&](std::uint32_t a, std::uint32_t b) {
-    ArcSpec arc;
-    arc.from = PlaceId(a);
-    arc.to = PlaceId(b);
-    arc.length_m = length(random);
-    arcs.push_back(arc);
-    std::swap(arc.from, arc.to);
-    arcs.push_back(arc);
-  };
-  for (std::uint32_t y = 0; y < height; ++y) {
-    for (std::uint32_t x = 0; x < width; ++x) {
-      if (x + 1 < width) road(y * width + x, y * width + x + 1);
-      if (y + 1 < height) road(y * width + x, (y + 1) * width + x);
-    }
-  }
-  Result<RoadGraph> graph = RoadGraph::Build(std::move(places), arcs);
+  Result<RoadGraph> graph = ::baiying::testing::BuildGridGraph(width, height, seed);
   REQUIRE_MESSAGE(graph.ok(), graph.status().message());
   return std::move(graph).value();
 }
@@ -168,7 +143,8 @@ TEST_CASE("index file: saving replaces the file whole and leaves nothing beside 
     names.push_back(entry.path().filename().string());
   CHECK(names == std::vector<std::string>{"index.bin"});
 
-  const Status nowhere = SaveChIndex(dir.path() / "no-such-folder" / "index.bin", BuildIndex(small));
+  const Status nowhere =
+      SaveChIndex(dir.path() / "no-such-folder" / "index.bin", BuildIndex(small));
   CHECK(nowhere.code() == StatusCode::kUnavailable);
   CHECK(Contains(nowhere.message(), "no-such-folder/index.bin"));
 }
@@ -215,8 +191,8 @@ TEST_CASE("index file: each kind of damage is refused, saying which") {
     CHECK(Contains(Refusal(dir, good + "tail", graph), "4 bytes after the end of the index"));
   }
   SUBCASE("a checksum mismatch, wherever a bit flips") {
-    for (std::size_t at : {std::size_t{16}, std::size_t{48}, good.size() / 2, good.size() - 5,
-                           good.size() - 1}) {
+    for (std::size_t at :
+         {std::size_t{16}, std::size_t{48}, good.size() / 2, good.size() - 5, good.size() - 1}) {
       std::string flipped = good;
       flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
       const std::string message = Refusal(dir, flipped, graph);

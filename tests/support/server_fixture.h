@@ -112,9 +112,11 @@ struct World {
 class RunningServer {
  public:
   explicit RunningServer(const World& world, ServerOptions options = Options(),
-                         baiying::store::JournalOptions journal = {}) {
+                         baiying::store::JournalOptions journal = {},
+                         std::shared_ptr<const ChIndex> index = nullptr) {
     ServerWorld w;
     w.journal_options = journal;
+    w.index = std::move(index);
     w.graph = world.graph.get();
     w.registry = world.registry;
     w.journal_path = world.journal();
