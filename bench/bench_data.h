@@ -1,11 +1,15 @@
 #pragma once
-// What the road benchmarks (road_query_bench, match_bench) share: where their data is (the
-// DIMACS New York graph under the shared folder, data/xizang in the project), loading and
-// building a network, and the Boost.Graph baseline's graph over the same arcs.
+// What the road benchmarks (road_query_bench, match_bench, ch_bench, surge_dispatch_bench)
+// share: where their data is (the DIMACS New York graph under the shared folder, data/xizang in
+// the project), loading and building a network, and the Boost.Graph baseline's graph over the
+// same arcs.
 //
 // The shared folder is BAIYING_SHARED_DIR when that is set, else <source>/../shared; the source
 // folder is BAIYING_SOURCE_DIR, which bench/CMakeLists.txt defines for each benchmark.
 
+#include <time.h>
+
+#include <algorithm>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <chrono>
 #include <cstdint>
@@ -81,10 +85,29 @@ inline std::string MissingDataMessage(NetworkKind kind,
   return std::string(xizang_what) + " not found: no " + listed + " in " + path.string();
 }
 
+// The items of a comma-separated command-line list ("1,10" -> "1", "10"; "" -> none).
+inline std::vector<std::string> SplitList(std::string_view list) {
+  std::vector<std::string> out;
+  while (!list.empty()) {
+    const std::size_t comma = std::min(list.find(','), list.size());
+    out.emplace_back(list.substr(0, comma));
+    list.remove_prefix(std::min(comma + 1, list.size()));
+  }
+  return out;
+}
+
 // --- Loading and building a network. ---
 
 inline double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// This thread's CPU time in seconds: unlike the wall clock, it leaves out the time the scheduler
+// gives other work on a shared machine (a 4 ms time slice lost shows in the wall clock only).
+inline double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 // RoadGraph's move constructor cannot be instantiated outside road_graph.cc (it is defaulted

@@ -1,18 +1,24 @@
 // Matching one request: the latency of Dispatcher::Apply(SubmitRequest) on data/xizang with the
-// seed registry and on the DIMACS New York graph with 10,000 generated teams, each beside the
-// "full Dijkstra per request" matcher in the same run: a plain Boost.Graph
-// dijkstra_shortest_paths from the unit's place over the reversed graph (no early stop), then
-// the fastest eligible teams by ETA (mobilization delay + road time).
+// seed registry and on the DIMACS New York graph with 10,000 generated teams, three ways on the
+// same requests in the same run: the dispatcher with the road index (IndexedSubmit: a ChIndex
+// built once per network, untimed, shared by every dispatcher; UseIndex called untimed on each
+// new one), the dispatcher without it (Submit: the exact search), and the "full Dijkstra per
+// request" matcher (FullDijkstraMatch): a plain Boost.Graph dijkstra_shortest_paths from the
+// unit's place over the reversed graph (no early stop), then the fastest eligible teams by ETA
+// (mobilization delay + road time).
 //
 // One benchmark iteration is one request. Each request meets a fresh state: it is submitted,
-// timed alone, and then cancelled (untimed) so that its teams are free again for the next one.
-// A dispatcher serves kRequestsPerDispatcher requests and is then replaced (untimed, with one
-// untimed warm-up request), so that the requests it keeps do not pile up. Per-request times are
-// read with std::chrono::steady_clock and handed to Google Benchmark as manual time; p50 and
-// p99 over the requests are exported as counters and summed up beside the baseline at the end.
+// timed alone (the whole Apply, explanations included), and then cancelled (untimed) so that
+// its teams are free again for the next one. A dispatcher serves kRequestsPerDispatcher
+// requests and is then replaced (untimed, with one untimed warm-up request), so that the
+// requests it keeps do not pile up. Per-request times are read with std::chrono::steady_clock
+// and handed to Google Benchmark as manual time; p50 and p99 over the requests are exported as
+// counters and summed up (medians over repetitions) beside the baseline at the end. Counters
+// index_answers and exact_answers say which matcher answered the dispatchers' questions; the
+// indexed benchmark fails unless the index answered every one.
 //
-// Before timing, the first kCheckedRequests answers of the dispatcher (teams, units, ETAs, in
-// order) are compared with the baseline's; a disagreement skips both benchmarks of that network
+// Before timing, the first kCheckedRequests answers of both dispatchers (teams, units, ETAs, in
+// order) are compared with the baseline's; a disagreement skips every benchmark of that network
 // with an error and makes the program exit with status 2. A network whose data is absent is
 // skipped with a message naming the path.
 
@@ -45,12 +51,14 @@
 #include "adapters/loaders/network_spec.h"
 #include "adapters/store/registry_store.h"
 #include "bench/bench_data.h"
+#include "bench/bench_registry.h"
 #include "engine/core/ids.h"
 #include "engine/core/time.h"
 #include "engine/dispatch/commands.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/dispatch/events.h"
 #include "engine/registry/registry.h"
+#include "engine/roads/ch_index.h"
 #include "engine/roads/road_graph.h"
 
 namespace baiying::bench {
@@ -67,9 +75,7 @@ constexpr std::size_t kRequestsPerDispatcher = 100;
 constexpr std::size_t kCheckedRequests = 20;
 constexpr int kCheckFailedExit = 2;
 
-// The seed registry's reference date (data/xizang/registry/README.md): vetting and agreements
-// are judged at it. Requests are submitted one second apart from an hour after it.
-const Instant kReferenceDate = Instant(std::chrono::sys_days(std::chrono::year{2026} / 11 / 1));
+// Requests are submitted one second apart from an hour after the registries' reference date.
 const Instant kFirstCommand = kReferenceDate + std::chrono::hours(1);
 constexpr Duration kDeadlineAfter = std::chrono::days(30);  // "far": never binding
 
@@ -117,7 +123,10 @@ struct World {
   std::vector<PlaceId> home;                // by TeamId
   std::vector<std::uint32_t> place_county;  // by PlaceId, as the dispatcher reckons it
   std::vector<Question> questions;
-  std::string check;  // "" when the dispatcher's first answers agree with the baseline's
+  // The road index, built once (untimed) and shared by every indexed dispatcher.
+  std::shared_ptr<const ChIndex> index;
+  double index_seconds = 0;
+  std::string check;  // "" when the dispatchers' first answers agree with the baseline's
 };
 
 // The seed registry of data/xizang, imported into a temporary SQLite file and loaded, as the
@@ -151,62 +160,6 @@ Result<std::shared_ptr<const Registry>> LoadSeedRegistry() {
   }
   remove_db();
   return out;
-}
-
-// 10,000 teams over 10 specialties, capacity 1 each, at random places; one organisation with an
-// agreement for emergency and wartime; every team vetted by all five departments and committed
-// to every mode.
-Result<std::shared_ptr<const Registry>> MakeNewYorkRegistry(const RoadGraph& graph) {
-  static constexpr std::array<const char*, 10> kSpecialties = {
-      "medical",  "transport",   "communications", "road_repair", "logistics",
-      "security", "water_power", "technical",      "spectrum",    "engineering"};
-  RegistryData d;
-  for (std::size_t s = 0; s < kSpecialties.size(); ++s) {
-    d.specialties.push_back({SpecialtyId(static_cast<std::uint16_t>(s)), kSpecialties[s],
-                             kSpecialties[s], kSpecialties[s], "teams"});
-  }
-  Organisation org;
-  org.id = OrganisationId(0);
-  org.code = "ORG-NY";
-  org.name = "benchmark organisation";
-  org.modes = {Mode::kPeacetime, Mode::kEmergency, Mode::kWartime};
-  d.organisations.push_back(org);
-  Agreement agreement;
-  agreement.organisation = OrganisationId(0);
-  agreement.code = "AGR-NY";
-  agreement.joint_review_at = kReferenceDate - std::chrono::days(400);
-  agreement.notice_from = kReferenceDate - std::chrono::days(390);
-  agreement.notice_until = kReferenceDate - std::chrono::days(380);
-  agreement.signed_at = kReferenceDate - std::chrono::days(365);
-  agreement.expires_at = kReferenceDate + std::chrono::days(3650);
-  agreement.modes = {Mode::kEmergency, Mode::kWartime};
-  d.agreements.push_back(agreement);
-
-  std::mt19937_64 rng(kTeamSeed);
-  for (std::uint32_t i = 0; i < kNewYorkTeams; ++i) {
-    Team t;
-    t.id = TeamId(i);
-    std::ostringstream code;
-    code << "NY-T-" << std::setw(5) << std::setfill('0') << i;  // code order == id order
-    t.code = code.str();
-    t.name = t.code;
-    t.organisation = OrganisationId(0);
-    t.capacities.push_back(
-        {SpecialtyId(static_cast<std::uint16_t>(rng() % kSpecialties.size())), 1, false});
-    t.home_place =
-        graph.place(PlaceId(static_cast<std::uint32_t>(rng() % graph.place_count()))).name;
-    t.mobilization_delay = std::chrono::minutes(10 + static_cast<std::int64_t>(rng() % 111));
-    t.modes = {Mode::kPeacetime, Mode::kEmergency, Mode::kWartime};
-    t.max_work_elevation_m = 6000;
-    for (Department dep : kAllDepartments) {
-      d.vetting.push_back({t.id, dep, kReferenceDate - std::chrono::days(30), "examiner",
-                           kReferenceDate + std::chrono::days(3650), true, ""});
-    }
-    d.teams.push_back(std::move(t));
-  }
-  Result<Registry> built = Registry::Build(std::move(d));
-  if (!built.ok()) return built.status();
-  return std::make_shared<const Registry>(std::move(built).value());
 }
 
 // Each place's county as the dispatcher reckons it: its own code, else that of the seat nearest
@@ -349,20 +302,29 @@ std::string DescribePicks(const Registry& registry, std::span<const Pick> picks)
 
 // --- The dispatcher side: fresh dispatchers, submit and cancel. ---
 
+// Which matcher the dispatchers ask.
+enum class Matcher {
+  kExact,    // no road index: the exact search over the graph
+  kIndexed,  // UseIndex(world.index), called untimed on each new dispatcher
+};
+
 class DispatchDriver {
  public:
-  explicit DispatchDriver(const World& w) : world_(&w) {}
+  DispatchDriver(const World& w, Matcher matcher) : world_(&w), matcher_(matcher) {}
 
-  // Submits question `q` at the next instant; `seconds` is the time Apply took.
-  Result<std::vector<Event>> Submit(const Question& q, double& seconds) {
+  // Submits question `q` at the next instant; `seconds` is the time Apply took, `cpu_seconds`
+  // this thread's CPU time in it.
+  Result<std::vector<Event>> Submit(const Question& q, double& seconds, double& cpu_seconds) {
     if (!dispatcher_ || served_ == kRequestsPerDispatcher) {
       BAIYING_RETURN_IF_ERROR(Renew(q));
     }
     ++served_;
     const TimedCommand submit{Tick(), MakeSubmit(q, ++serial_, now_)};
+    const double cpu_start = ThreadCpuSeconds();
     const auto start = std::chrono::steady_clock::now();
     Result<std::vector<Event>> events = dispatcher_->Apply(submit);
     seconds = SecondsSince(start);
+    cpu_seconds = ThreadCpuSeconds() - cpu_start;
     return events;
   }
 
@@ -375,13 +337,32 @@ class DispatchDriver {
 
   Instant now() const { return now_; }
 
+  // Matcher questions answered by the index and by the exact search, over every dispatcher this
+  // driver made (the warm-up requests included).
+  std::uint64_t index_answers() const {
+    return retired_index_answers_ + (dispatcher_ ? dispatcher_->index_answers() : 0);
+  }
+  std::uint64_t exact_answers() const {
+    return retired_exact_answers_ + (dispatcher_ ? dispatcher_->exact_answers() : 0);
+  }
+
  private:
   // A fresh dispatcher, warmed up by one request submitted and cancelled.
   Status Renew(const Question& warm_up) {
+    if (dispatcher_) {
+      retired_index_answers_ += dispatcher_->index_answers();
+      retired_exact_answers_ += dispatcher_->exact_answers();
+    }
     dispatcher_.reset();
     Result<Dispatcher> created = Dispatcher::Create(*world_->graph, world_->registry);
     if (!created.ok()) return created.status();
     dispatcher_.emplace(std::move(created).value());
+    if (matcher_ == Matcher::kIndexed) {
+      BAIYING_RETURN_IF_ERROR(dispatcher_->UseIndex(world_->index));
+      if (!dispatcher_->IndexCurrent()) {
+        return Status::Internal("the road index is not current on a fresh dispatcher");
+      }
+    }
     served_ = 0;
     Result<std::vector<Event>> events =
         dispatcher_->Apply({Tick(), MakeSubmit(warm_up, ++serial_, now_)});
@@ -395,32 +376,56 @@ class DispatchDriver {
   }
 
   const World* world_;
+  Matcher matcher_;
   std::optional<Dispatcher> dispatcher_;
+  std::uint64_t retired_index_answers_ = 0;
+  std::uint64_t retired_exact_answers_ = 0;
   std::size_t served_ = 0;
   std::uint64_t serial_ = 0;
   Instant now_ = kFirstCommand;
 };
 
+std::string_view MatcherName(Matcher matcher) {
+  return matcher == Matcher::kIndexed ? "indexed dispatcher" : "dispatcher";
+}
+
+// The first kCheckedRequests answers of both dispatchers (teams, units, ETAs, in order) against
+// the baseline's; the two dispatchers' clocks move in step, so they meet the same instants.
 std::string CheckAgainstBaseline(const World& w) {
-  DispatchDriver driver(w);
-  for (std::size_t i = 0; i < std::min(kCheckedRequests, w.questions.size()); ++i) {
+  DispatchDriver exact(w, Matcher::kExact);
+  DispatchDriver indexed(w, Matcher::kIndexed);
+  const std::size_t checked = std::min(kCheckedRequests, w.questions.size());
+  for (std::size_t i = 0; i < checked; ++i) {
     const Question& q = w.questions[i];
-    double seconds = 0;
-    Result<std::vector<Event>> events = driver.Submit(q, seconds);
-    if (!events.ok())
-      return "the dispatcher refused request " + std::to_string(i) + ": " +
-             events.status().ToString();
-    const std::vector<Pick> ours = AssignedPicks(*w.registry, *events);
-    const std::vector<Pick> theirs = BaselineMatch(w, q, driver.now());
-    if (ours != theirs) {
-      return "request " + std::to_string(i) + " (" + q.specialty + " x" +
-             std::to_string(q.quantity) + " at place " + std::to_string(q.place.value()) +
-             "): dispatcher " + DescribePicks(*w.registry, ours) + ", full-Dijkstra baseline " +
-             DescribePicks(*w.registry, theirs);
+    for (DispatchDriver* driver : {&exact, &indexed}) {
+      const std::string_view who = MatcherName(driver == &indexed ? Matcher::kIndexed
+                                                                  : Matcher::kExact);
+      double seconds = 0, cpu_seconds = 0;
+      Result<std::vector<Event>> events = driver->Submit(q, seconds, cpu_seconds);
+      if (!events.ok()) {
+        return std::string(who) + " refused request " + std::to_string(i) + ": " +
+               events.status().ToString();
+      }
+      const std::vector<Pick> ours = AssignedPicks(*w.registry, *events);
+      const std::vector<Pick> theirs = BaselineMatch(w, q, driver->now());
+      if (ours != theirs) {
+        return "request " + std::to_string(i) + " (" + q.specialty + " x" +
+               std::to_string(q.quantity) + " at place " + std::to_string(q.place.value()) +
+               "): " + std::string(who) + " " + DescribePicks(*w.registry, ours) +
+               ", full-Dijkstra baseline " + DescribePicks(*w.registry, theirs);
+      }
+      const Status cancelled = driver->CancelLast();
+      if (!cancelled.ok()) {
+        return std::string(who) + " cancelling request " + std::to_string(i) + ": " +
+               cancelled.ToString();
+      }
     }
-    const Status cancelled = driver.CancelLast();
-    if (!cancelled.ok())
-      return "cancelling request " + std::to_string(i) + ": " + cancelled.ToString();
+  }
+  if (indexed.index_answers() < checked || indexed.exact_answers() != 0) {
+    return "the indexed dispatcher's matcher questions: " +
+           std::to_string(indexed.index_answers()) + " answered by the index, " +
+           std::to_string(indexed.exact_answers()) + " by the exact search, for " +
+           std::to_string(checked) + " requests";
   }
   return "";
 }
@@ -439,20 +444,27 @@ World LoadWorld(NetworkKind kind) {
   w.built = std::move(loaded.built);
   w.graph = loaded.graph;
   Result<std::shared_ptr<const Registry>> registry =
-      kind == NetworkKind::kNewYork ? MakeNewYorkRegistry(*w.graph) : LoadSeedRegistry();
+      kind == NetworkKind::kNewYork ? MakeGeneratedRegistry(*w.graph, kNewYorkTeams, kTeamSeed)
+                                    : LoadSeedRegistry();
   if (!registry.ok()) {
     w.error = "the " + std::string(ShortName(kind)) + " registry: " + registry.status().ToString();
     return w;
   }
   w.registry = std::move(registry).value();
-  for (const Team& t : w.registry->teams()) {
-    Result<PlaceId> home = w.graph->FindPlace(t.home_place);
-    if (!home.ok()) {
-      w.error = "team " + t.code + " home place: " + home.status().ToString();
-      return w;
-    }
-    w.home.push_back(*home);
+  Result<std::vector<PlaceId>> home = TeamHomes(*w.registry, *w.graph);
+  if (!home.ok()) {
+    w.error = home.status().ToString();
+    return w;
   }
+  w.home = std::move(home).value();
+  const auto index_start = std::chrono::steady_clock::now();
+  Result<ChIndex> index = ChIndex::Build(*w.graph);
+  if (!index.ok()) {
+    w.error = "building the road index: " + index.status().ToString();
+    return w;
+  }
+  w.index = std::make_shared<const ChIndex>(std::move(index).value());
+  w.index_seconds = SecondsSince(index_start);
   w.reversed.emplace(BuildBoostGraph(*w.graph, Orientation::kReversed));
   w.place_county = PlaceCounties(*w.graph);
   w.questions = MakeQuestions(w);
@@ -462,7 +474,8 @@ World LoadWorld(NetworkKind kind) {
     std::cerr << "match_bench: CHECK FAILED (" << ShortName(kind) << "): " << w.check << "\n";
   }
   std::cerr << "match_bench: " << ShortName(kind) << ": " << w.graph->place_count() << " places, "
-            << w.registry->teams().size() << " teams, ready in " << SecondsSince(start) << " s\n";
+            << w.registry->teams().size() << " teams, road index built in " << w.index_seconds
+            << " s, ready in " << SecondsSince(start) << " s\n";
   return w;
 }
 
@@ -483,27 +496,27 @@ World* WorldOrSkip(benchmark::State& state, NetworkKind kind) {
 struct Latency {
   double p50_us = 0;
   double p99_us = 0;
+  double cpu_p50_us = 0;  // this thread's CPU time per request
+  double cpu_p99_us = 0;
   double mean_us = 0;
   std::size_t requests = 0;
+  std::uint64_t index_answers = 0;  // dispatchers: matcher questions the index answered
+  std::uint64_t exact_answers = 0;  // and the exact search
 };
 
-// Nearest rank: the smallest sample with at least q of the samples at or below it.
-double Percentile(std::vector<double> sorted, double q) {
-  std::sort(sorted.begin(), sorted.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::max<std::size_t>(rank, 1) - 1];
-}
-
-std::map<std::string, Latency>& Latencies() {
-  static std::map<std::string, Latency> latencies;  // by benchmark name; the last repetition
+std::map<std::string, std::vector<Latency>>& Latencies() {
+  static std::map<std::string, std::vector<Latency>> latencies;  // by name: one per repetition
   return latencies;
 }
 
-void Report(benchmark::State& state, const std::vector<double>& seconds, std::string_view name) {
+void Report(benchmark::State& state, const std::vector<double>& seconds,
+            const std::vector<double>& cpu_seconds, std::string_view name) {
   if (seconds.empty()) return;
   Latency l;
   l.p50_us = Percentile(seconds, 0.50) * 1e6;
   l.p99_us = Percentile(seconds, 0.99) * 1e6;
+  l.cpu_p50_us = Percentile(cpu_seconds, 0.50) * 1e6;
+  l.cpu_p99_us = Percentile(cpu_seconds, 0.99) * 1e6;
   double sum = 0;
   for (double s : seconds)
     sum += s;
@@ -511,31 +524,35 @@ void Report(benchmark::State& state, const std::vector<double>& seconds, std::st
   l.requests = seconds.size();
   state.counters["p50_us"] = l.p50_us;
   state.counters["p99_us"] = l.p99_us;
+  state.counters["cpu_p50_us"] = l.cpu_p50_us;
+  state.counters["cpu_p99_us"] = l.cpu_p99_us;
   state.counters["requests"] = static_cast<double>(l.requests);
-  Latencies()[std::string(name)] = l;
+  Latencies()[std::string(name)].push_back(l);
 }
 
 // --- The benchmarks. ---
 
-void BM_Submit(benchmark::State& state, NetworkKind kind, std::string name) {
+void BM_Submit(benchmark::State& state, NetworkKind kind, Matcher matcher, std::string name) {
   World* w = WorldOrSkip(state, kind);
   if (w == nullptr) return;
-  DispatchDriver driver(*w);
-  std::vector<double> seconds;
+  DispatchDriver driver(*w, matcher);
+  std::vector<double> seconds, cpu_seconds;
   seconds.reserve(static_cast<std::size_t>(state.max_iterations));
+  cpu_seconds.reserve(static_cast<std::size_t>(state.max_iterations));
   std::size_t i = 0;
   std::uint64_t teams = 0;
   for (auto _ : state) {
     const Question& q = w->questions[i];
     i = (i + 1 == w->questions.size()) ? 0 : i + 1;
-    double elapsed = 0;
-    Result<std::vector<Event>> events = driver.Submit(q, elapsed);
+    double elapsed = 0, cpu = 0;
+    Result<std::vector<Event>> events = driver.Submit(q, elapsed, cpu);
     state.SetIterationTime(elapsed);
     if (!events.ok()) {
       state.SkipWithError(events.status().ToString().c_str());
       break;
     }
     seconds.push_back(elapsed);
+    cpu_seconds.push_back(cpu);
     teams += AssignedPicks(*w->registry, *events).size();
     const Status cancelled = driver.CancelLast();
     if (!cancelled.ok()) {
@@ -546,14 +563,32 @@ void BM_Submit(benchmark::State& state, NetworkKind kind, std::string name) {
   state.SetItemsProcessed(state.iterations());
   state.counters["teams_sent"] =
       benchmark::Counter(static_cast<double>(teams), benchmark::Counter::kAvgIterations);
-  Report(state, seconds, name);
+  // Matcher questions (one per request line here, plus each dispatcher's warm-up request).
+  state.counters["index_answers"] = static_cast<double>(driver.index_answers());
+  state.counters["exact_answers"] = static_cast<double>(driver.exact_answers());
+  if (matcher == Matcher::kIndexed &&
+      (driver.index_answers() < seconds.size() || driver.exact_answers() != 0)) {
+    check_failed = true;
+    const std::string error = "the index answered " + std::to_string(driver.index_answers()) +
+                              " questions and the exact search " +
+                              std::to_string(driver.exact_answers()) + " for " +
+                              std::to_string(seconds.size()) + " requests";
+    std::cerr << "match_bench: CHECK FAILED (" << name << "): " << error << "\n";
+    state.SkipWithError(error.c_str());
+  }
+  Report(state, seconds, cpu_seconds, name);
+  if (!seconds.empty()) {
+    Latencies()[name].back().index_answers = driver.index_answers();
+    Latencies()[name].back().exact_answers = driver.exact_answers();
+  }
 }
 
 void BM_FullDijkstra(benchmark::State& state, NetworkKind kind, std::string name) {
   World* w = WorldOrSkip(state, kind);
   if (w == nullptr) return;
-  std::vector<double> seconds;
+  std::vector<double> seconds, cpu_seconds;
   seconds.reserve(static_cast<std::size_t>(state.max_iterations));
+  cpu_seconds.reserve(static_cast<std::size_t>(state.max_iterations));
   std::size_t i = 0;
   std::uint64_t teams = 0;
   Instant now = kFirstCommand;
@@ -561,9 +596,11 @@ void BM_FullDijkstra(benchmark::State& state, NetworkKind kind, std::string name
     const Question& q = w->questions[i];
     i = (i + 1 == w->questions.size()) ? 0 : i + 1;
     now += std::chrono::seconds(2);  // as the dispatcher's clock moves: submit, cancel
+    const double cpu_start = ThreadCpuSeconds();
     const auto start = std::chrono::steady_clock::now();
     const std::vector<Pick> picks = BaselineMatch(*w, q, now);
     const double elapsed = SecondsSince(start);
+    cpu_seconds.push_back(ThreadCpuSeconds() - cpu_start);
     state.SetIterationTime(elapsed);
     benchmark::DoNotOptimize(picks.data());
     seconds.push_back(elapsed);
@@ -572,8 +609,12 @@ void BM_FullDijkstra(benchmark::State& state, NetworkKind kind, std::string name
   state.SetItemsProcessed(state.iterations());
   state.counters["teams_sent"] =
       benchmark::Counter(static_cast<double>(teams), benchmark::Counter::kAvgIterations);
-  Report(state, seconds, name);
+  Report(state, seconds, cpu_seconds, name);
 }
+
+constexpr std::string_view kIndexedName = "IndexedSubmit";
+constexpr std::string_view kExactName = "Submit";
+constexpr std::string_view kBaselineName = "FullDijkstraMatch";
 
 void RegisterAll() {
   for (NetworkKind kind : {NetworkKind::kXizang, NetworkKind::kNewYork}) {
@@ -582,9 +623,14 @@ void RegisterAll() {
         "/" + net + (kind == NetworkKind::kNewYork ? "/teams:10000/quantity:3" : "/seed");
     const auto iterations = static_cast<benchmark::IterationCount>(
         kind == NetworkKind::kNewYork ? kNewYorkRequests : kXizangRequests);
-    const std::string submit = "Submit" + suffix;
-    const std::string baseline = "FullDijkstraMatch" + suffix;
-    benchmark::RegisterBenchmark(submit.c_str(), BM_Submit, kind, submit)
+    const std::string indexed = std::string(kIndexedName) + suffix;
+    const std::string submit = std::string(kExactName) + suffix;
+    const std::string baseline = std::string(kBaselineName) + suffix;
+    benchmark::RegisterBenchmark(indexed.c_str(), BM_Submit, kind, Matcher::kIndexed, indexed)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseManualTime()
+        ->Iterations(iterations);
+    benchmark::RegisterBenchmark(submit.c_str(), BM_Submit, kind, Matcher::kExact, submit)
         ->Unit(benchmark::kMicrosecond)
         ->UseManualTime()
         ->Iterations(iterations);
@@ -595,21 +641,66 @@ void RegisterAll() {
   }
 }
 
-// Dispatcher beside baseline, per network, from the last repetition of each.
+double Median(std::vector<double> values) { return Percentile(std::move(values), 0.5); }
+
+// Per network: the indexed dispatcher, the dispatcher without the index and the baseline, each
+// the median over repetitions of its p50 and p99 (with --benchmark_repetitions), and the ratios
+// of those medians.
 void PrintSummary() {
-  const std::map<std::string, Latency>& latencies = Latencies();
-  for (const auto& [name, ours] : latencies) {
-    if (!name.starts_with("Submit")) continue;
-    const std::string baseline_name =
-        "FullDijkstraMatch" + name.substr(std::string("Submit").size());
-    const auto it = latencies.find(baseline_name);
-    if (it == latencies.end()) continue;
-    const Latency& theirs = it->second;
-    std::cout << std::fixed << std::setprecision(1) << "match_bench summary " << name << ": "
-              << ours.requests << " requests; dispatcher p50 " << ours.p50_us << " us, p99 "
-              << ours.p99_us << " us; full-Dijkstra baseline p50 " << theirs.p50_us << " us, p99 "
-              << theirs.p99_us << " us; ratio dispatcher/baseline p50 " << std::setprecision(4)
-              << ours.p50_us / theirs.p50_us << ", p99 " << ours.p99_us / theirs.p99_us << "\n";
+  const std::map<std::string, std::vector<Latency>>& latencies = Latencies();
+  for (const auto& [name, indexed_runs] : latencies) {
+    if (!name.starts_with(kIndexedName)) continue;
+    const std::string suffix = name.substr(kIndexedName.size());
+    const auto exact_it = latencies.find(std::string(kExactName) + suffix);
+    const auto baseline_it = latencies.find(std::string(kBaselineName) + suffix);
+    if (exact_it == latencies.end() || baseline_it == latencies.end()) continue;
+    struct Medians {
+      double p50 = 0;
+      double p99 = 0;
+      double cpu_p50 = 0;
+      double cpu_p99 = 0;
+      std::uint64_t index_answers = 0;
+      std::uint64_t exact_answers = 0;
+    };
+    auto medians = [](const std::vector<Latency>& runs) {
+      std::vector<double> p50, p99, cpu_p50, cpu_p99;
+      Medians m;
+      for (const Latency& l : runs) {
+        p50.push_back(l.p50_us);
+        p99.push_back(l.p99_us);
+        cpu_p50.push_back(l.cpu_p50_us);
+        cpu_p99.push_back(l.cpu_p99_us);
+        m.index_answers += l.index_answers;
+        m.exact_answers += l.exact_answers;
+      }
+      m.p50 = Median(p50);
+      m.p99 = Median(p99);
+      m.cpu_p50 = Median(cpu_p50);
+      m.cpu_p99 = Median(cpu_p99);
+      return m;
+    };
+    const Medians indexed = medians(indexed_runs);
+    const Medians exact = medians(exact_it->second);
+    const Medians baseline = medians(baseline_it->second);
+    std::cout << std::fixed << std::setprecision(1) << "match_bench summary " << suffix.substr(1)
+              << " (" << indexed_runs.front().requests << " requests, median of "
+              << indexed_runs.size() << " repetitions):\n"
+              << "  indexed dispatcher p50 " << indexed.p50 << " us, p99 " << indexed.p99
+              << " us; CPU p50 " << indexed.cpu_p50 << " us, p99 " << indexed.cpu_p99
+              << " us (index answered " << indexed.index_answers << ", exact search "
+              << indexed.exact_answers << ")\n"
+              << "  dispatcher without index p50 " << exact.p50 << " us, p99 " << exact.p99
+              << " us; CPU p50 " << exact.cpu_p50 << " us, p99 " << exact.cpu_p99
+              << " us (index answered " << exact.index_answers << ", exact search "
+              << exact.exact_answers << ")\n"
+              << "  full-Dijkstra baseline p50 " << baseline.p50 << " us, p99 " << baseline.p99
+              << " us; CPU p50 " << baseline.cpu_p50 << " us, p99 " << baseline.cpu_p99
+              << " us\n"
+              << "  baseline / indexed: p50 " << baseline.p50 / indexed.p50 << "x, p99 "
+              << baseline.p99 / indexed.p99 << "x (CPU: p50 " << baseline.cpu_p50 / indexed.cpu_p50
+              << "x, p99 " << baseline.cpu_p99 / indexed.cpu_p99
+              << "x); without index / indexed: p50 " << exact.p50 / indexed.p50 << "x, p99 "
+              << exact.p99 / indexed.p99 << "x\n";
   }
 }
 
@@ -625,7 +716,8 @@ int main(int argc, char** argv) {
   baiying::bench::PrintSummary();
   if (baiying::bench::check_failed) {
     std::cerr
-        << "match_bench: the dispatcher disagreed with the baseline; see CHECK FAILED above\n";
+        << "match_bench: a dispatcher disagreed with the baseline, or the index did not "
+           "answer; see CHECK FAILED above\n";
     return baiying::bench::kCheckFailedExit;
   }
   return 0;
