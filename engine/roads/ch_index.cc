@@ -514,14 +514,14 @@ bool CandidateSet::Add(const OffsetTarget& target) {
 }
 
 bool CandidateSet::AddCopied(const OffsetTarget& target, const CandidateSet& other) {
-  const auto it = other.slot_of_tag_.find(target.tag);
-  if (other.index_ != index_ || it == other.slot_of_tag_.end() ||
-      other.slots_[it->second].target.place != target.place) {
+  const std::uint32_t other_slot = other.SlotOf(target.tag);
+  if (other.index_ != index_ || other_slot == kNoSlot ||
+      other.slots_[other_slot].target.place != target.place) {
     return Add(target);
   }
   if (!Accepts(target)) return false;
   settled_.clear();
-  for (const Record& record : other.slots_[it->second].records) {
+  for (const Record& record : other.slots_[other_slot].records) {
     const Entry& e = other.buckets_[other.bucket_of_rank_[record.rank]][record.pos];
     settled_.push_back({record.rank, e.travel});
   }
@@ -531,7 +531,7 @@ bool CandidateSet::AddCopied(const OffsetTarget& target, const CandidateSet& oth
 
 bool CandidateSet::Accepts(const OffsetTarget& target) const {
   return target.place.valid() && target.place.value() < index_->place_count() &&
-         target.offset != kInfiniteTime && !slot_of_tag_.contains(target.tag);
+         target.offset != kInfiniteTime && SlotOf(target.tag) == kNoSlot;
 }
 
 void CandidateSet::Insert(const OffsetTarget& target) {
@@ -543,14 +543,15 @@ void CandidateSet::Insert(const OffsetTarget& target) {
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
   }
-  slot_of_tag_.emplace(target.tag, slot);
+  if (target.tag >= slot_of_tag_.size()) slot_of_tag_.resize(std::size_t{target.tag} + 1, kNoSlot);
+  slot_of_tag_[target.tag] = slot;
   Slot& s = slots_[slot];
   s.target = target;
   s.dense = static_cast<std::uint32_t>(targets_.size());
   s.records.clear();
   targets_.push_back(target);
   slot_of_dense_.push_back(slot);
-  offsets_.insert(target.offset);
+  if (!min_offset_stale_) min_offset_ = std::min(min_offset_, target.offset);
   for (const auto& [rank, travel] : settled_) {
     std::uint32_t b = bucket_of_rank_[rank];
     if (b == kNoBucket) {
@@ -572,10 +573,9 @@ void CandidateSet::Insert(const OffsetTarget& target) {
 }
 
 bool CandidateSet::Remove(std::uint32_t tag) {
-  const auto it = slot_of_tag_.find(tag);
-  if (it == slot_of_tag_.end()) return false;
-  const std::uint32_t slot = it->second;
-  slot_of_tag_.erase(it);
+  const std::uint32_t slot = SlotOf(tag);
+  if (slot == kNoSlot) return false;
+  slot_of_tag_[tag] = kNoSlot;
   Slot& s = slots_[slot];
   for (const Record& record : s.records) {
     const std::uint32_t b = bucket_of_rank_[record.rank];
@@ -599,15 +599,26 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   slots_[last_slot].dense = dense;
   targets_.pop_back();
   slot_of_dense_.pop_back();
-  offsets_.erase(offsets_.find(s.target.offset));
+  if (s.target.offset == min_offset_) min_offset_stale_ = true;
   free_slots_.push_back(slot);
   return true;
+}
+
+TravelTime CandidateSet::min_offset() const {
+  if (min_offset_stale_) {
+    min_offset_ = kInfiniteTime;
+    for (const OffsetTarget& t : targets_)
+      min_offset_ = std::min(min_offset_, t.offset);
+    min_offset_stale_ = false;
+  }
+  return min_offset_;
 }
 
 std::size_t CandidateSet::MemoryBytes() const {
   std::size_t bytes = bucket_of_rank_.size() * sizeof(std::uint32_t) +
                       (stamp_.size() + distance_.size()) * sizeof(std::uint32_t) +
-                      buckets_.size() * sizeof(std::vector<Entry>) + slots_.size() * sizeof(Slot);
+                      buckets_.size() * sizeof(std::vector<Entry>) + slots_.size() * sizeof(Slot) +
+                      slot_of_tag_.size() * sizeof(std::uint32_t);
   for (const auto& bucket : buckets_)
     bytes += bucket.capacity() * sizeof(Entry);
   for (const Slot& s : slots_)

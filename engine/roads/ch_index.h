@@ -35,9 +35,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <set>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/core/ids.h"
@@ -170,12 +168,12 @@ class CandidateSet {
   bool AddCopied(const OffsetTarget& target, const CandidateSet& other);
   // False when the tag is not a candidate.
   bool Remove(std::uint32_t tag);
-  bool Contains(std::uint32_t tag) const { return slot_of_tag_.contains(tag); }
+  bool Contains(std::uint32_t tag) const { return SlotOf(tag) != kNoSlot; }
   std::size_t size() const { return targets_.size(); }
   // The candidates, in no particular order (what the exact search is given as a fallback).
   std::span<const OffsetTarget> targets() const { return targets_; }
   // The smallest offset of any candidate; kInfiniteTime when empty.
-  TravelTime min_offset() const { return offsets_.empty() ? kInfiniteTime : *offsets_.begin(); }
+  TravelTime min_offset() const;
   // Bucket entries held (for benchmarks).
   std::size_t entry_count() const { return entry_count_; }
   std::size_t MemoryBytes() const;
@@ -200,6 +198,10 @@ class CandidateSet {
     std::vector<Record> records;
   };
   static constexpr std::uint32_t kNoBucket = 0xffffffffu;
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  std::uint32_t SlotOf(std::uint32_t tag) const {
+    return tag < slot_of_tag_.size() ? slot_of_tag_[tag] : kNoSlot;
+  }
 
   bool Accepts(const OffsetTarget& target) const;
   // Adds `target` with the bucket entries of settled_ (its upward search).
@@ -214,10 +216,13 @@ class CandidateSet {
   const ChIndex* index_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<std::uint32_t, std::uint32_t> slot_of_tag_;
+  // By tag (tags are small numbers, such as team ids: the vector grows to the largest).
+  std::vector<std::uint32_t> slot_of_tag_;
   std::vector<OffsetTarget> targets_;
   std::vector<std::uint32_t> slot_of_dense_;
-  std::multiset<TravelTime> offsets_;
+  // The least offset, recomputed when the candidate holding it leaves.
+  mutable TravelTime min_offset_ = kInfiniteTime;
+  mutable bool min_offset_stale_ = false;
   std::vector<std::uint32_t> bucket_of_rank_;
   std::vector<std::vector<Entry>> buckets_;
   std::vector<std::uint32_t> free_buckets_;
