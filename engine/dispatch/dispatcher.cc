@@ -735,6 +735,9 @@ struct Dispatcher::State {
     JointProblem problem;
     std::vector<std::pair<RequestState*, std::uint32_t>> lines;
     std::map<std::uint32_t, std::uint32_t> capacity;  // team -> units of the first line's kind
+    // With the index, each option's route is kept from its line's question, to be unpacked for
+    // the teams sent.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, ChQuery::AnswerRoute> kept;  // (demand, team)
     for (RequestState* r : batch) {
       for (std::uint32_t li = 0; li < r->lines.size(); ++li) {
         const LineState& line = r->lines[li];
@@ -745,6 +748,11 @@ struct Dispatcher::State {
         const std::uint32_t k = line.quantity + options.batch_extra_candidates;
         for (const OffsetReach& reach : BestTeams(*r, line.specialty, Scope::kRegion, k)) {
           problem.options.push_back({demand, SupplyId(reach.tag), reach.total});
+          if (last_by_index) {
+            if (auto route = ch->KeepRouteOfLastAnswer(reach.tag)) {
+              kept.emplace(std::pair{demand.value(), reach.tag}, std::move(*route));
+            }
+          }
           // A team with two specialties is one supply: it goes to one line at most, with the
           // capacity of the first specialty it is offered for.
           capacity.try_emplace(reach.tag, registry->Capacity(TeamId(reach.tag), line.specialty));
@@ -760,11 +768,12 @@ struct Dispatcher::State {
     });
     const JointResult joint = AssignJointly(problem);
 
-    // The routes of the teams sent, read before any assignment changes the pools: each line's
-    // question asked again (its answer holds every team offered for it), each route unpacked
-    // from that answer's search, not searched for team by team.
+    // The routes of the teams sent: kept from the lines' questions with the index; else read
+    // before any assignment changes the pools, each line's question asked again (its answer
+    // holds every team offered for it) and each route read off that search, not searched for
+    // team by team.
     std::map<std::pair<std::uint32_t, std::uint32_t>, RouteSummary> routes;  // (demand, team)
-    {
+    if (kept.empty()) {
       std::map<std::uint32_t, std::set<std::uint32_t>> sent;  // demand -> teams
       for (const JointAssignment& a : joint.assignments)
         sent[a.demand.value()].insert(a.supply.value());
@@ -788,10 +797,15 @@ struct Dispatcher::State {
       const std::uint32_t units =
           std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
       if (units == 0) continue;
-      const auto read = routes.find({a.demand.value(), t.value()});
-      RouteSummary route = read != routes.end()
-                               ? std::move(read->second)
-                               : RouteBetween(teams[t.value()].location, r->place);
+      RouteSummary route;
+      if (const auto k = kept.find({a.demand.value(), t.value()}); k != kept.end()) {
+        route = Summarize(SummarizeLegs(*graph, ArcsAlong(ch->PathOf(k->second))));
+      } else if (const auto read = routes.find({a.demand.value(), t.value()});
+                 read != routes.end()) {
+        route = std::move(read->second);
+      } else {
+        route = RouteBetween(teams[t.value()].location, r->place);
+      }
       const TravelTime mobilization = ToTravel(team(t).mobilization_delay);
       const OffsetReach reach{t.value(), teams[t.value()].location, a.eta - mobilization, a.eta};
       std::vector<Alternative> alternatives;

@@ -705,16 +705,20 @@ void Unpack(const ChIndex& ch, std::uint32_t a, std::uint32_t b, const ChArc& ar
 std::vector<PlaceId> ChQuery::Path(PlaceId from, PlaceId to) {
   std::vector<PlaceId> places;
   if (Time(from, to) == kInfiniteTime) return places;
-  AppendPath(index_->rank(from), index_->rank(to), meeting_, places);
+  std::vector<std::uint32_t> down;
+  for (std::uint32_t r = meeting_; r != index_->rank(to); r = parent_[r])
+    down.push_back(r);
+  down.push_back(index_->rank(to));
+  AppendPath(index_->rank(from), down, places);
   return places;
 }
 
-void ChQuery::AppendPath(std::uint32_t from, std::uint32_t to, std::uint32_t meeting,
+void ChQuery::AppendPath(std::uint32_t from, std::span<const std::uint32_t> down,
                          std::vector<PlaceId>& places) const {
   const ChIndex& ch = *index_;
   // The upward half from `from` to the meeting place, read backwards along the parents.
   std::vector<std::uint32_t> up_ranks;
-  for (std::uint32_t r = meeting; r != from; r = forward_parent_[r])
+  for (std::uint32_t r = down.front(); r != from; r = forward_parent_[r])
     up_ranks.push_back(r);
   places.push_back(ch.place_of_rank(from));
   std::uint32_t at = from;
@@ -722,11 +726,9 @@ void ChQuery::AppendPath(std::uint32_t from, std::uint32_t to, std::uint32_t mee
     Unpack(ch, at, *it, ArcTo(ch.up(at), *it), places);
     at = *it;
   }
-  // The downward half from the meeting place to `to`, along the backward search's parents.
-  for (std::uint32_t r = meeting; r != to; r = parent_[r]) {
-    const std::uint32_t next = parent_[r];
-    Unpack(ch, r, next, ArcTo(ch.down(next), r), places);
-  }
+  // The downward half from the meeting place to the unit.
+  for (std::size_t i = 1; i < down.size(); ++i)
+    Unpack(ch, down[i - 1], down[i], ArcTo(ch.down(down[i]), down[i - 1]), places);
 }
 
 std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
@@ -827,29 +829,44 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
   return best_;
 }
 
-std::vector<PlaceId> ChQuery::PathOfLastAnswer(std::uint32_t tag) {
-  std::vector<PlaceId> places;
-  if (!last_answer_valid_) return places;
+std::optional<ChQuery::AnswerRoute> ChQuery::KeepRouteOfLastAnswer(std::uint32_t tag) const {
+  if (!last_answer_valid_) return std::nullopt;
   const auto it = std::find_if(found_.begin(), found_.end(),
                                [tag](const Found& f) { return f.reach.tag == tag; });
-  if (it == found_.end()) return places;
+  if (it == found_.end()) return std::nullopt;
+  AnswerRoute route;
+  route.from = index_->rank(it->reach.place);
+  // The unit's search tree (parent_) from the meeting place down to the unit.
+  const std::uint32_t unit = index_->rank(last_place_);
+  for (std::uint32_t r = it->meeting; r != unit; r = parent_[r])
+    route.down.push_back(r);
+  route.down.push_back(unit);
+  return route;
+}
+
+std::vector<PlaceId> ChQuery::PathOf(const AnswerRoute& route) {
+  std::vector<PlaceId> places;
+  if (route.down.empty()) return places;
   const ChIndex& ch = *index_;
-  const std::uint32_t from = ch.rank(it->reach.place);
-  const std::uint32_t meeting = it->meeting;
+  const std::uint32_t meeting = route.down.front();
   // The candidate's own upward search, as CandidateSet::Add ran it, up to the meeting place:
-  // the same search settles the same places with the same parents. The unit's search tree
-  // (parent_) stays as the last answer left it.
+  // the same search settles the same places with the same parents.
   const std::uint32_t settled = settled_count_;
   const std::uint64_t entries = entries_read_;
   Start();  // a new generation for the forward stamps; parent_ is not stamped
   settled_count_ = settled;
   entries_read_ = entries;
   UpwardSearch(
-      from, forward_stamp_, forward_distance_, generation_, heap_,
+      route.from, forward_stamp_, forward_distance_, generation_, heap_,
       [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
       [meeting](std::uint32_t v, TravelTime) { return v != meeting; }, forward_parent_.data());
-  AppendPath(from, ch.rank(last_place_), meeting, places);
+  AppendPath(route.from, route.down, places);
   return places;
+}
+
+std::vector<PlaceId> ChQuery::PathOfLastAnswer(std::uint32_t tag) {
+  const std::optional<AnswerRoute> route = KeepRouteOfLastAnswer(tag);
+  return route ? PathOf(*route) : std::vector<PlaceId>{};
 }
 
 }  // namespace baiying

@@ -35,6 +35,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -274,6 +275,16 @@ class ChQuery {
   // search from the candidate.
   std::vector<PlaceId> PathOfLastAnswer(std::uint32_t tag);
 
+  // What PathOfLastAnswer needs, kept so that the route can be unpacked after other searches:
+  // the candidate's place (rank) and the unit's search from the meeting place down to the unit.
+  struct AnswerRoute {
+    std::uint32_t from = 0;
+    std::vector<std::uint32_t> down;  // ranks, from the meeting place to the unit's
+  };
+  std::optional<AnswerRoute> KeepRouteOfLastAnswer(std::uint32_t tag) const;
+  // The places along a kept route (this query's index only).
+  std::vector<PlaceId> PathOf(const AnswerRoute& route);
+
   bool last_was_exact() const { return last_was_exact_; }
   // Places settled by the last hierarchy search, and bucket entries read.
   std::uint32_t last_settled_count() const { return settled_count_; }
@@ -283,9 +294,9 @@ class ChQuery {
   void Start();
   std::span<const OffsetReach> Hierarchy(PlaceId place, const CandidateSet& candidates,
                                          const NearestOptions& options, bool by_travel);
-  // Appends the places from rank `from` up to `meeting` (forward_parent_) and down to rank
-  // `to` (parent_), shortcuts unpacked.
-  void AppendPath(std::uint32_t from, std::uint32_t to, std::uint32_t meeting,
+  // Appends the places from rank `from` up to down.front() (forward_parent_) and down along
+  // `down`, shortcuts unpacked.
+  void AppendPath(std::uint32_t from, std::span<const std::uint32_t> down,
                   std::vector<PlaceId>& places) const;
 
   struct Found {

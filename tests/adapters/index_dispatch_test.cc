@@ -68,8 +68,8 @@ std::string Snapshot(const Dispatcher& d, const std::vector<std::string>& ids) {
 
 class Run {
  public:
-  Run(const World& world, std::uint32_t seed, testing::Tally& tally)
-      : world_(world), rng_(seed), seed_(seed), tally_(tally) {}
+  Run(const World& world, std::uint32_t seed, testing::Tally& tally, testing::Tally& routes)
+      : world_(world), rng_(seed), seed_(seed), tally_(tally), routes_(routes) {}
 
   // Returns the questions the index answered.
   std::uint64_t Go(const std::shared_ptr<const ChIndex>& open_index, int steps) {
@@ -88,6 +88,28 @@ class Run {
       Result<std::vector<Event>> got = indexed_->Apply(command);
       const bool same = want.ok() == got.ok() &&
                         (!want.ok() || WithoutRoutes(*want) == WithoutRoutes(*got));
+      // Every team sent with the index has a route unpacked from it, as long as the exact one.
+      if (got.ok() && want.ok() && same) {
+        std::vector<const TeamAssigned*> exact_sent;
+        for (const Event& e : *want) {
+          if (const auto* a = std::get_if<TeamAssigned>(&e)) exact_sent.push_back(a);
+        }
+        std::size_t i = 0;
+        for (const Event& e : *got) {
+          const auto* a = std::get_if<TeamAssigned>(&e);
+          if (a == nullptr) continue;
+          const TeamAssigned& x = *exact_sent[i++];
+          const bool moved = a->explanation.travel > 0;
+          routes_.Expect(!a->explanation.route.empty() && a->explanation.route != "no route" &&
+                             (moved ? a->explanation.distance_m > 0
+                                    : a->explanation.route == "already there"),
+                         [&] { return "seed " + std::to_string(seed_) + ": " + Describe(e); });
+          // Two fastest routes may differ in length; the same route has the same length.
+          routes_.Expect(a->explanation.route != x.explanation.route ||
+                             a->explanation.distance_m == x.explanation.distance_m,
+                         [&] { return "seed " + std::to_string(seed_) + ": " + Describe(e); });
+        }
+      }
       const std::string a = Snapshot(*exact_, ids_), b = Snapshot(*indexed_, ids_);
       tally_.Expect(same && a == b, [&] {
         std::string text = "seed " + std::to_string(seed_) + " step " + std::to_string(step_) +
@@ -211,6 +233,7 @@ class Run {
   std::mt19937 rng_;
   std::uint32_t seed_;
   testing::Tally& tally_;
+  testing::Tally& routes_;
   std::unique_ptr<Dispatcher> exact_;
   std::unique_ptr<Dispatcher> indexed_;
   Instant now_{};
@@ -226,12 +249,15 @@ TEST_CASE("data/xizang: the matcher with the road index answers as the exact sea
   REQUIRE(built.ok());
   const auto index = std::make_shared<const ChIndex>(std::move(built).value());
   testing::Tally tally("indexed and exact dispatchers agree on data/xizang");
+  testing::Tally routes("every team sent with the index has its route");
   std::uint64_t answered = 0;
   for (std::uint32_t seed = 1; seed <= 40; ++seed) {
-    Run run(world, seed, tally);
+    Run run(world, seed, tally, routes);
     answered += run.Go(index, 150);
   }
   CHECK_MESSAGE(tally.ok(), tally.Report());
+  CHECK_MESSAGE(routes.ok(), routes.Report());
+  CHECK(routes.checks() > 500);
   CHECK(tally.checks() == 40 * 150);
   CHECK(answered > 2000);
 }
