@@ -3,8 +3,8 @@
 //
 // Matching, per request line: the candidates are the free teams holding the specialty that
 // the registry lets serve in the request's mode now, fit for the unit's elevation, in scope;
-// they are ranked by ETA = mobilization delay + road time under the closures in force
-// (RoadQuery::NearestWithOffsets), and the fastest fill the line, a quantity split over as
+// they are ranked by ETA = mobilization delay + road time under the closures in force (by the
+// road index, or RoadQuery::NearestWithOffsets without one), and the fastest fill the line, a quantity split over as
 // many teams as it takes. The scope starts at the unit's county and widens to the prefecture
 // and the region whenever the teams in scope cannot fill the line before the deadline. What
 // no team can fill is a shortfall; the request stays open and takes teams as they become free
@@ -25,8 +25,11 @@
 // scope, declines, a member committed elsewhere) filter its answer, which asks for more teams
 // while too many are filtered out. The index answers only while it was built for exactly the
 // arcs closed now (ClosedArcsNow); otherwise the exact search does, so a closure counts from
-// the next command on. The same teams, units and ETAs either way (a property test); the route
-// text of an explanation may differ between two routes of exactly the same time.
+// the next command on. Preemption asks the pool of the teams not free in the same way, and the
+// nearer teams passed over are looked for among the options.passed_over_window nearest by road
+// in both pools. The same teams, units and ETAs either way (property tests on random worlds
+// and on data/xizang); routes are unpacked from the search that found the team, and the route
+// text may differ from the exact search's between two routes of exactly the same time.
 //
 // Not thread-safe: call only from the dispatch strand. The road graph must outlive it; the
 // registry snapshot and the index are shared.
