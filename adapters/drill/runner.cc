@@ -1,7 +1,9 @@
 #include "adapters/drill/runner.h"
 
+#include <memory>
 #include <set>
 
+#include "engine/roads/ch_index.h"
 #include "engine/roads/closures.h"
 #include "engine/roads/road_query.h"
 
@@ -11,11 +13,22 @@ Result<std::unique_ptr<InProcessSink>> InProcessSink::Create(
     const RoadGraph& graph, std::shared_ptr<const Registry> registry) {
   Result<Dispatcher> d = Dispatcher::Create(graph, std::move(registry));
   if (!d.ok()) return d.status();
-  return std::unique_ptr<InProcessSink>(new InProcessSink(std::move(d).value()));
+  Result<ChIndex> index = ChIndex::Build(graph);
+  if (!index.ok()) return index.status().WithPrefix("drill: road index");
+  BAIYING_RETURN_IF_ERROR(d->UseIndex(std::make_shared<const ChIndex>(std::move(index).value())));
+  return std::unique_ptr<InProcessSink>(new InProcessSink(graph, std::move(d).value()));
 }
 
 Result<std::vector<Event>> InProcessSink::Apply(const TimedCommand& command) {
-  return dispatcher_.Apply(command);
+  Result<std::vector<Event>> events = dispatcher_.Apply(command);
+  if (dispatcher_.index() != nullptr && !dispatcher_.IndexCurrent()) {
+    Result<ChIndex> next =
+        ChIndex::Recontract(*graph_, *dispatcher_.index(), dispatcher_.ClosedArcsNow());
+    if (!next.ok()) return next.status().WithPrefix("drill: road index");
+    BAIYING_RETURN_IF_ERROR(
+        dispatcher_.UseIndex(std::make_shared<const ChIndex>(std::move(next).value())));
+  }
+  return events;
 }
 
 Result<RequestSnapshot> InProcessSink::Request(const std::string& request_id) {
