@@ -10,8 +10,9 @@
 //   are), as surge_bench's "scarce" family.
 // Each repetition times, per batch, one Apply on a fresh indexed dispatcher and one on a fresh
 // dispatcher without the index (creation, UseIndex and destruction untimed), alternating which
-// goes first. The two must assign the same teams, units and ETAs in the same order, and report
-// the same shortfalls (else exit status 2); the indexed one must have asked the index only.
+// goes first; wall clock and this thread's CPU time of the Apply. The two must assign the same
+// teams, units and ETAs in the same order, and report the same shortfalls (else exit status 2); the
+// indexed one must have asked the index only.
 //
 // Phases (--phases, on by default): the matcher's questions and the joint solver rebuilt
 // outside the dispatcher and timed alone on the same batch: per line, the quantity + 8 fastest
@@ -24,8 +25,11 @@
 // ChIndex::Recontract, UseIndex (which rebuilds the candidate sets); IndexCurrent() must say
 // false before and true after.
 //
-// A plain program: surge_dispatch_bench [--repetitions R] [--requests N] [--teams N]
-// [--batches normal,scarce] [--closures 1,10] [--no-phases] [--no-exact].
+// --network xizang runs the same on data/xizang (113 places): the same generated teams and
+// batches, many teams sharing each place.
+//
+// A plain program: surge_dispatch_bench [--network ny|xizang] [--repetitions R] [--requests N]
+// [--teams N] [--batches normal,scarce] [--closures 1,10] [--no-phases] [--no-exact].
 
 #include <algorithm>
 #include <array>
@@ -64,8 +68,10 @@ constexpr std::uint64_t kBatchSeed = 20261202;
 constexpr std::uint64_t kClosureSeed = 20261203;
 constexpr int kCheckFailedExit = 2;
 const Instant kSurgeAt = kReferenceDate + std::chrono::hours(1);
+constexpr std::array<std::string_view, 2> kXizangFiles = {"places.csv", "roads.csv"};
 
 struct Options {
+  NetworkKind network = NetworkKind::kNewYork;
   std::size_t repetitions = 3;
   std::size_t requests = 1000;
   std::size_t teams = 5000;
@@ -156,19 +162,24 @@ Result<Dispatcher> FreshDispatcher(const World& w, bool indexed) {
   if (!d.ok()) return d.status();
   if (indexed) BAIYING_RETURN_IF_ERROR(d->UseIndex(w.index));
   // The dispatcher's clock starts at the surge.
-  Result<std::vector<Event>> started = d->Apply({kSurgeAt - std::chrono::seconds(1), AdvanceTime{}});
+  Result<std::vector<Event>> started =
+      d->Apply({kSurgeAt - std::chrono::seconds(1), AdvanceTime{}});
   if (!started.ok()) return started.status();
   return d;
 }
 
-// One timed Apply(SubmitBatch) on a fresh dispatcher; `seconds` is the Apply alone.
-Result<Outcome> RunBatch(const World& w, const Batch& batch, bool indexed, double& seconds) {
+// One timed Apply(SubmitBatch) on a fresh dispatcher; `seconds` is the Apply alone (wall clock),
+// `cpu_seconds` this thread's CPU time during it.
+Result<Outcome> RunBatch(const World& w, const Batch& batch, bool indexed, double& seconds,
+                         double& cpu_seconds) {
   Result<Dispatcher> d = FreshDispatcher(w, indexed);
   if (!d.ok()) return d.status();
   const TimedCommand command{kSurgeAt, batch.command};
+  const double cpu_start = ThreadCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   Result<std::vector<Event>> events = d->Apply(command);
   seconds = SecondsSince(start);
+  cpu_seconds = ThreadCpuSeconds() - cpu_start;
   if (!events.ok()) return events.status();
   Outcome out = Judge(batch, *events);
   out.index_answers = d->index_answers();
@@ -176,7 +187,9 @@ Result<Outcome> RunBatch(const World& w, const Batch& batch, bool indexed, doubl
   return out;
 }
 
-double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
+double Median(std::vector<double> v) {
+  return Percentile(std::move(v), 0.5);
+}
 
 std::string Describe(const Outcome& o) {
   char line[256];
@@ -217,8 +230,8 @@ void TimePhases(const World& w, const Batch& batch, std::size_t repetitions) {
       const SubmitRequest& r = batch.command.requests[d];
       const RequestLine& line = r.lines.front();
       const SpecialtyId specialty = *w.registry->FindSpecialty(line.specialty);
-      problem.demands.push_back({DemandId(d), static_cast<std::uint8_t>(r.priority), d,
-                                 line.quantity});
+      problem.demands.push_back(
+          {DemandId(d), static_cast<std::uint8_t>(r.priority), d, line.quantity});
       for (const OffsetReach& reach : ch.NearestWithOffsets(
                *r.place, *pools[specialty.value()], {line.quantity + kExtra, kInfiniteTime})) {
         problem.options.push_back({DemandId(d), SupplyId(reach.tag), reach.total});
@@ -295,13 +308,13 @@ int TimeClosures(const World& w, std::size_t count) {
 }
 
 int Run(const Options& opts) {
-  const std::string missing = MissingDataMessage(NetworkKind::kNewYork, {}, "");
+  const std::string missing = MissingDataMessage(opts.network, kXizangFiles, "data/xizang network");
   if (!missing.empty()) {
     std::cerr << "skipped: " << missing << "\n";
     return 0;
   }
   World w;
-  LoadedNetwork loaded = LoadAndBuild(NetworkKind::kNewYork, KeepSpec::kNo);
+  LoadedNetwork loaded = LoadAndBuild(opts.network, KeepSpec::kNo);
   if (!loaded.error.empty()) {
     std::cerr << loaded.error << "\n";
     return 1;
@@ -328,15 +341,15 @@ int Run(const Options& opts) {
     return 1;
   }
   w.index = std::make_shared<const ChIndex>(std::move(index).value());
-  std::printf("network ny: %u places, %u arcs; %zu teams; road index built in %.1f s (untimed)\n",
-              w.graph->place_count(), w.graph->arc_count(), w.registry->teams().size(),
-              SecondsSince(index_start));
+  std::printf("network %s: %u places, %u arcs; %zu teams; road index built in %.1f s (untimed)\n",
+              std::string(ShortName(opts.network)).c_str(), w.graph->place_count(),
+              w.graph->arc_count(), w.registry->teams().size(), SecondsSince(index_start));
   std::fflush(stdout);
 
   bool failed = false;
   for (const std::string& name : opts.batches) {
     const Batch batch = MakeBatch(*w.graph, name, opts.requests);
-    std::vector<double> indexed_s, exact_s;
+    std::vector<double> indexed_s, exact_s, indexed_cpu_s, exact_cpu_s;
     std::optional<Outcome> first;
     for (std::size_t rep = 0; rep < opts.repetitions; ++rep) {
       // Alternate which goes first, so that neither always meets the other's leftovers.
@@ -345,16 +358,18 @@ int Run(const Options& opts) {
       for (const bool indexed : order) {
         if (!indexed && !opts.exact) continue;
         double seconds = 0;
-        Result<Outcome> out = RunBatch(w, batch, indexed, seconds);
+        double cpu_seconds = 0;
+        Result<Outcome> out = RunBatch(w, batch, indexed, seconds, cpu_seconds);
         if (!out.ok()) {
           std::cerr << batch.name << ": " << out.status().ToString() << "\n";
           return 1;
         }
         (indexed ? indexed_s : exact_s).push_back(seconds);
+        (indexed ? indexed_cpu_s : exact_cpu_s).push_back(cpu_seconds);
         if (indexed && (out->exact_answers != 0 || out->index_answers == 0)) {
           std::cerr << "CHECK FAILED: " << batch.name << ": the index answered "
-                    << out->index_answers << " questions, the exact search "
-                    << out->exact_answers << "\n";
+                    << out->index_answers << " questions, the exact search " << out->exact_answers
+                    << "\n";
           failed = true;
         }
         if (!first) {
@@ -374,21 +389,26 @@ int Run(const Options& opts) {
       }
     }
     std::printf("batch %s: %zu requests, %llu units wanted, %zu teams\n", batch.name.c_str(),
-                batch.command.requests.size(),
-                static_cast<unsigned long long>(batch.units_wanted), w.registry->teams().size());
+                batch.command.requests.size(), static_cast<unsigned long long>(batch.units_wanted),
+                w.registry->teams().size());
     auto list = [](const std::vector<double>& v) {
       std::string s;
       for (double x : v)
         s += (s.empty() ? "" : ", ") + std::to_string(static_cast<long>(x * 1e3 + 0.5));
       return s;
     };
-    std::printf("  Apply(SubmitBatch) with the index: median %.1f ms (runs %s ms)\n",
-                Median(indexed_s) * 1e3, list(indexed_s).c_str());
+    std::printf(
+        "  Apply(SubmitBatch) with the index: median %.1f ms (runs %s ms); CPU median %.1f ms "
+        "(runs %s ms)\n",
+        Median(indexed_s) * 1e3, list(indexed_s).c_str(), Median(indexed_cpu_s) * 1e3,
+        list(indexed_cpu_s).c_str());
     if (!exact_s.empty()) {
       std::printf(
-          "  Apply(SubmitBatch) without the index: median %.1f ms (runs %s ms); without / with "
-          "%.2fx\n",
-          Median(exact_s) * 1e3, list(exact_s).c_str(), Median(exact_s) / Median(indexed_s));
+          "  Apply(SubmitBatch) without the index: median %.1f ms (runs %s ms); CPU median %.1f ms "
+          "(runs %s ms); without / with %.2fx (CPU %.2fx)\n",
+          Median(exact_s) * 1e3, list(exact_s).c_str(), Median(exact_cpu_s) * 1e3,
+          list(exact_cpu_s).c_str(), Median(exact_s) / Median(indexed_s),
+          Median(exact_cpu_s) / Median(indexed_cpu_s));
     }
     if (opts.phases) TimePhases(w, batch, opts.repetitions);
     std::fflush(stdout);
@@ -412,7 +432,15 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const bool has_value = i + 1 < argc;
-    if (arg == "--repetitions" && has_value) {
+    if (arg == "--network" && has_value) {
+      const std::string_view value = argv[++i];
+      if (value != "ny" && value != "xizang") {
+        std::cerr << "surge_dispatch_bench: --network is ny or xizang, not " << value << "\n";
+        return 1;
+      }
+      opts.network = value == "xizang" ? baiying::bench::NetworkKind::kXizang
+                                       : baiying::bench::NetworkKind::kNewYork;
+    } else if (arg == "--repetitions" && has_value) {
       opts.repetitions = std::max<std::size_t>(1, std::stoul(argv[++i]));
     } else if (arg == "--requests" && has_value) {
       opts.requests = std::stoul(argv[++i]);
@@ -429,8 +457,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--no-exact") {
       opts.exact = false;
     } else {
-      std::cerr << "usage: surge_dispatch_bench [--repetitions R] [--requests N] [--teams N] "
-                   "[--batches normal,scarce] [--closures 1,10] [--no-phases] [--no-exact]\n";
+      std::cerr << "usage: surge_dispatch_bench [--network ny|xizang] [--repetitions R] "
+                   "[--requests N] [--teams N] [--batches normal,scarce] [--closures 1,10] "
+                   "[--no-phases] [--no-exact]\n";
       return 1;
     }
   }
