@@ -177,6 +177,23 @@ Result<std::string> ReadAll(const std::filesystem::path& path) {
   return bytes;
 }
 
+// Offsets into `arcs` arcs: from 0, never decreasing, to `arcs`.
+Status CheckOffsets(const std::vector<std::uint32_t>& first, std::uint32_t arcs,
+                    const std::string& which) {
+  if (first.front() != 0 || first.back() != arcs) {
+    return Status::InvalidArgument(which + " arc offsets run from " +
+                                   std::to_string(first.front()) + " to " +
+                                   std::to_string(first.back()) + ", not from 0 to " +
+                                   std::to_string(arcs));
+  }
+  for (std::size_t r = 0; r + 1 < first.size(); ++r) {
+    if (first[r] > first[r + 1]) {
+      return Status::InvalidArgument(which + " arc offsets decrease at rank " + std::to_string(r));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SaveChIndex(const std::filesystem::path& path, const ChIndex& index) {
@@ -297,6 +314,11 @@ Result<ChIndex> LoadChIndex(const std::filesystem::path& path, const RoadGraph& 
   parts.first_down = body.GetAll32(std::size_t{places} + 1);
   parts.down = body.GetArcs(down);
   parts.closed_arcs = body.GetAll32(closed);
+  // ChIndex::FromParts reads each rank's arcs after checking only that rank's two offsets, so
+  // offsets that rise past the end and fall back later would have it read past the arcs; they
+  // are refused here first.
+  BAIYING_RETURN_IF_ERROR(CheckOffsets(parts.first_up, up, "upward").WithPrefix(name));
+  BAIYING_RETURN_IF_ERROR(CheckOffsets(parts.first_down, down, "downward").WithPrefix(name));
   Result<ChIndex> index = ChIndex::FromParts(std::move(parts), graph);
   if (!index.ok()) return bad(index.status().message());
   return index;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -200,6 +201,12 @@ TEST_CASE("index file: each kind of damage is refused, saying which") {
       CHECK(Contains(message, "the file is corrupt"));
     }
   }
+  SUBCASE("well checksummed, offsets past the end of the arcs and back") {
+    std::string past = good;
+    Put32(past, 48 + 4 * 16 + 4, 0xFFFF);  // the first upward arc of rank 1, of 16 places
+    const std::string message = Refusal(dir, WithChecksum(past), graph);
+    CHECK(Contains(message, "upward arc offsets decrease at rank 1"));
+  }
   SUBCASE("well checksummed but malformed: what FromParts refuses") {
     std::string twice = good;
     Put32(twice, 48 + 4, 0);  // place 1 given rank 0, as place 0 may be
@@ -207,6 +214,34 @@ TEST_CASE("index file: each kind of damage is refused, saying which") {
     const std::string message = Refusal(dir, WithChecksum(twice), graph);
     CHECK(Contains(message, "contraction hierarchy: the ranks are not a permutation"));
   }
+}
+
+TEST_CASE("index file: random damage behind a good checksum never crashes the reader") {
+  const RoadGraph graph = Grid(4, 4, 9);
+  TempDir dir;
+  const fs::path path = dir.path() / "grid.idx";
+  REQUIRE(SaveChIndex(path, BuildIndex(graph)).ok());
+  const std::string good = ReadBytes(path);
+  std::mt19937 random(2026);
+  std::uniform_int_distribution<std::size_t> where(8, good.size() - 5);  // magic and sum kept
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> flips(1, 3);
+  std::size_t refused = 0;
+  constexpr int kTries = 2'000;
+  for (int i = 0; i < kTries; ++i) {
+    std::string damaged = good;
+    for (int n = flips(random); n > 0; --n)
+      damaged[where(random)] = static_cast<char>(byte(random));
+    const fs::path file = dir.Write("damaged.idx", WithChecksum(damaged));
+    Result<ChIndex> loaded = LoadChIndex(file, graph);
+    if (!loaded.ok()) {
+      ++refused;
+      CHECK(loaded.status().code() == StatusCode::kInvalidArgument);
+    }
+  }
+  // Most damage is caught; a changed travel time of a shortcut, say, is not (the checksum is
+  // what catches it in a file nobody rewrote).
+  CHECK(refused > kTries / 2);
 }
 
 TEST_CASE("index file: every truncation of a small graph's file is refused at its byte") {
