@@ -55,6 +55,13 @@ std::string ReadBytes(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// The bytes of `index` as saved to a file of `dir`.
+std::string SavedBytes(const TempDir& dir, const ChIndex& index) {
+  const fs::path path = dir.path() / "saved.idx";
+  REQUIRE(SaveChIndex(path, index).ok());
+  return ReadBytes(path);
+}
+
 // The file's bytes with its trailing checksum made right again, as a writer with a bug would
 // leave it: what only ChIndex::FromParts can catch.
 std::string WithChecksum(std::string bytes) {
@@ -163,11 +170,9 @@ TEST_CASE("index file: a missing file is NotFound, a folder cannot be read") {
 TEST_CASE("index file: each kind of damage is refused, saying which") {
   const RoadGraph graph = Grid(4, 4, 3);
   TempDir dir;
-  const fs::path path = dir.path() / "good.idx";
-  REQUIRE(SaveChIndex(path, BuildIndex(graph)).ok());
-  const std::string good = ReadBytes(path);
+  const std::string good = SavedBytes(dir, BuildIndex(graph));
   REQUIRE(good.size() > 48 + 4);
-  REQUIRE(LoadChIndex(path, graph).ok());
+  REQUIRE(LoadChIndex(dir.path() / "saved.idx", graph).ok());
 
   SUBCASE("not an index file") {
     CHECK(Contains(Refusal(dir, "place,name\n1,拉萨\n", graph), "not a baiying road index file"));
@@ -219,9 +224,7 @@ TEST_CASE("index file: each kind of damage is refused, saying which") {
 TEST_CASE("index file: random damage behind a good checksum never crashes the reader") {
   const RoadGraph graph = Grid(4, 4, 9);
   TempDir dir;
-  const fs::path path = dir.path() / "grid.idx";
-  REQUIRE(SaveChIndex(path, BuildIndex(graph)).ok());
-  const std::string good = ReadBytes(path);
+  const std::string good = SavedBytes(dir, BuildIndex(graph));
   std::mt19937 random(2026);
   std::uniform_int_distribution<std::size_t> where(8, good.size() - 5);  // magic and sum kept
   std::uniform_int_distribution<int> byte(0, 255);
@@ -249,9 +252,7 @@ TEST_CASE("index file: every truncation of a small graph's file is refused at it
   const ChIndex index = BuildIndex(graph);
   CHECK(index.shortcut_count() > 0);  // so that shortcuts' middle places are in the file
   TempDir dir;
-  const fs::path path = dir.path() / "grid.idx";
-  REQUIRE(SaveChIndex(path, index).ok());
-  const std::string good = ReadBytes(path);
+  const std::string good = SavedBytes(dir, index);
   for (std::size_t size = 0; size < good.size(); ++size) {
     const fs::path cut = dir.Write("cut.idx", good.substr(0, size));
     Result<ChIndex> loaded = LoadChIndex(cut, graph);
