@@ -441,9 +441,13 @@ Result<ChIndex> ChIndex::FromParts(ChIndexParts parts, const RoadGraph& graph) {
       return bad(std::string(name) + " offsets do not match " + std::to_string(n) +
                  " places and " + std::to_string(arcs.size()) + " arcs");
     }
+    // Every offset first, so that no arc is read out of range.
     for (std::uint32_t r = 0; r < n; ++r) {
-      if (first[r] > first[r + 1]) return bad(std::string(name) + " offsets decrease at " +
-                                              std::to_string(r));
+      if (first[r] > first[r + 1]) {
+        return bad(std::string(name) + " offsets decrease at " + std::to_string(r));
+      }
+    }
+    for (std::uint32_t r = 0; r < n; ++r) {
       for (std::uint32_t i = first[r]; i < first[r + 1]; ++i) {
         const ChArc& arc = arcs[i];
         const bool sorted = i == first[r] || arcs[i - 1].other < arc.other;

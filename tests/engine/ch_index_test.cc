@@ -478,6 +478,10 @@ TEST_CASE("an index's parts give the same index back, and malformed parts are re
             .find("permutation") != std::string::npos);
   CHECK(refused("offsets", [](ChIndexParts& p) { p.first_up.back() += 1; }).find("offsets") !=
         std::string::npos);
+  // An offset past the arcs that falls back later is refused before any arc is read.
+  CHECK(refused("offset out of range", [](ChIndexParts& p) {
+          p.first_up[1] = static_cast<std::uint32_t>(p.up.size()) + 1000;
+        }).find("offsets decrease") != std::string::npos);
   CHECK(refused("downward arc", [](ChIndexParts& p) { p.up.front().other = 0; })
             .find("malformed") != std::string::npos);
   CHECK(refused("middle", [](ChIndexParts& p) {
