@@ -896,9 +896,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options,
   if (!journal.ok()) return journal.status();
   store::RecoveryReport report;
   Result<Dispatcher> dispatcher =
-      store::Recover(*world.graph, world.registry, world.dispatch, *journal, &report);
+      store::Recover(*world.graph, world.registry, world.dispatch, *journal, &report, world.index);
   if (!dispatcher.ok()) return dispatcher.status();
-  if (world.index != nullptr) BAIYING_RETURN_IF_ERROR(dispatcher->UseIndex(world.index));
   auto impl = std::make_unique<Impl>(options, world, std::move(journal).value(),
                                      std::move(dispatcher).value());
   impl->recovery = report;

@@ -14,6 +14,7 @@
 #include "engine/core/status.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/registry/registry.h"
+#include "engine/roads/ch_index.h"
 #include "engine/roads/road_graph.h"
 
 namespace baiying::store {
@@ -29,10 +30,13 @@ struct RecoveryReport {
 // skipped, as it would have been the first time (the journal holds only accepted commands, but
 // a registry changed since, or a hand-edited journal, must not stop a server from starting);
 // report->skipped counts them. Fails only when the journal cannot be read (a damaged row:
-// InvalidArgument naming its seq) or the dispatcher cannot be created. `graph` must outlive
-// the dispatcher.
+// InvalidArgument naming its seq) or the dispatcher cannot be created, or `index` (when given)
+// was built on another graph. The replay matches with `index` while it fits the closures
+// replayed so far, with the exact search after (the state is the same either way; the caller
+// brings the index up to date afterwards). `graph` must outlive the dispatcher.
 Result<Dispatcher> Recover(const RoadGraph& graph, std::shared_ptr<const Registry> registry,
                            const DispatchOptions& options, const Journal& journal,
-                           RecoveryReport* report = nullptr);
+                           RecoveryReport* report = nullptr,
+                           std::shared_ptr<const ChIndex> index = nullptr);
 
 }  // namespace baiying::store
