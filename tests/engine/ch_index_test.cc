@@ -103,6 +103,16 @@ ChOptions RandomOptions(std::mt19937& rng) {
   return options;
 }
 
+// About half of tags 0..n-1 as candidates at random places with random offsets.
+void AddSomeCandidates(std::mt19937& rng, const Network& net, CandidateSet& set) {
+  for (std::uint32_t tag = 0; tag < net.n; ++tag) {
+    if (rng() % 2 == 0) {
+      (void)set.Add({PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
+                     static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag});
+    }
+  }
+}
+
 ChIndex MustBuildIndex(const RoadGraph& graph, const ChOptions& options = {}) {
   Result<ChIndex> index = ChIndex::Build(graph, options);
   REQUIRE_MESSAGE(index.ok(), index.status().ToString());
@@ -295,12 +305,7 @@ TEST_CASE("under a closure the exact search answers, and after the reopening the
     const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
     const ChIndex index = MustBuildIndex(graph);
     CandidateSet set(index);
-    for (std::uint32_t tag = 0; tag < net.n; ++tag) {
-      if (rng() % 2 == 0) {
-        (void)set.Add({PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
-                       static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag});
-      }
-    }
+    AddSomeCandidates(rng, net, set);
     ClosureSet closures(graph);
     const ArcId closed(static_cast<std::uint32_t>(rng() % graph.arc_count()));
     const Result<ClosureId> id = closures.CloseArc(closed, "landslide");
@@ -380,12 +385,7 @@ TEST_CASE("an index built or recontracted for the closures in force answers as t
         }
       }
       CandidateSet set(*index);
-      for (std::uint32_t tag = 0; tag < net.n; ++tag) {
-        if (rng() % 2 == 0) {
-          (void)set.Add({PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
-                         static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag});
-        }
-      }
+      AddSomeCandidates(rng, net, set);
       const PlaceId place(static_cast<std::uint32_t>(rng() % net.n));
       const NearestOptions options{3, kInfiniteTime};
       const std::span<const OffsetReach> want_span =
