@@ -132,11 +132,15 @@ struct Dispatcher::State {
         to.Add(target);
         continue;
       }
-      // From one pool to the other at the same place, the team's search is reused.
       CandidateSet& from = *(pooled_free[i] ? free_pool : busy_pool)[s.value()];
-      if (&from != &to) to.AddCopied(target, from);
+      if (&from == &to) {  // the same pool, another place: a new search
+        from.Remove(i);
+        to.Add(target);
+        continue;
+      }
+      // The other pool: its search is reused when the place is the same.
+      to.AddCopied(target, from);
       from.Remove(i);
-      if (&from == &to) to.Add(target);
     }
     pooled_at[i] = at;
     pooled_free[i] = is_free;
@@ -271,7 +275,7 @@ struct Dispatcher::State {
       for (std::uint32_t ask = k;; ask = std::min(ask * 4, size)) {
         out.clear();
         const std::span<const OffsetReach> found =
-            ch->NearestWithOffsets(r.place, pool, {ask, kInfiniteTime}, Context());
+            ch->NearestInIndex(r.place, pool, {ask, kInfiniteTime});
         for (const OffsetReach& reach : found) {
           if (!allowed(TeamId(reach.tag))) continue;
           out.push_back(reach);

@@ -750,6 +750,13 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
     return exact_.NearestWithOffsets(place, Direction::kToPlace, candidates.targets(), options,
                                      context);
   }
+  return NearestInIndex(place, candidates, options);
+}
+
+std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place,
+                                                     const CandidateSet& candidates,
+                                                     const NearestOptions& options) {
+  last_was_exact_ = false;
   return Hierarchy(place, candidates, options, false);
 }
 

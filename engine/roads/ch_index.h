@@ -261,6 +261,12 @@ class ChQuery {
                                                   const NearestOptions& options,
                                                   const QueryContext& context = {});
 
+  // The same question answered by the index without looking at closures: for a caller that
+  // has checked the index was built for the arcs closed now (the dispatcher caches that check
+  // per command instead of listing the closed arcs on every question).
+  std::span<const OffsetReach> NearestInIndex(PlaceId place, const CandidateSet& candidates,
+                                              const NearestOptions& options);
+
   // The same question ranked by road time alone, the candidates' offsets ignored (each answer's
   // total is its travel): the exact search's answer over the candidates with offset 0. Used to
   // name the nearer teams that were passed over. No closure fallback: ask it only while the
