@@ -1,6 +1,7 @@
 #include "engine/registry/registry.h"
 
 #include <algorithm>
+#include <array>
 
 namespace baiying {
 namespace {
@@ -34,6 +35,37 @@ Result<Id> Find(const std::unordered_map<std::string, Id>& by_code, std::string_
     return Status::NotFound("no " + std::string(what) + " with code '" + std::string(code) + "'");
   }
   return it->second;
+}
+
+// Only suspension and withdrawal hold a team back, as in JudgeDispatchable.
+bool HoldsBack(RegistryStatus status) {
+  return status == RegistryStatus::kSuspended || status == RegistryStatus::kWithdrawn;
+}
+
+constexpr bool DepartmentsArePositions() {
+  for (std::size_t i = 0; i < kDepartmentCount; ++i) {
+    if (static_cast<std::size_t>(kAllDepartments[i]) != i) return false;
+  }
+  return true;
+}
+static_assert(DepartmentsArePositions(), "VettedUntil indexes its latest results by department");
+
+// The instant a team's vetting stops counting: the least expiry of the departments' latest
+// results (latest by checked_at, ties to the later position, as JudgeDispatchable), or
+// kBeginningOfTime (never counts) when a department has no result or its latest failed.
+Instant VettedUntil(std::span<const VettingResult> vetting) {
+  std::array<const VettingResult*, kDepartmentCount> latest{};
+  for (const VettingResult& v : vetting) {
+    const auto d = static_cast<std::size_t>(v.department);
+    if (d >= kDepartmentCount) continue;  // not one of the five: JudgeDispatchable ignores it
+    if (latest[d] == nullptr || v.checked_at >= latest[d]->checked_at) latest[d] = &v;
+  }
+  Instant until = kEndOfTime;
+  for (const VettingResult* v : latest) {
+    if (v == nullptr || !v->passed) return kBeginningOfTime;
+    until = std::min(until, v->expires_at);
+  }
+  return until;
 }
 
 }  // namespace
@@ -99,6 +131,45 @@ Result<Registry> Registry::Build(RegistryData data) {
     r.first_agreement_[i + 1] += r.first_agreement_[i];
 
   r.data_ = std::move(data);
+
+  r.gates_.resize(n_teams);
+  for (const Team& t : r.data_.teams) {
+    Gate& g = r.gates_[t.id.value()];
+    g.organisation = t.organisation.value();
+    g.modes = t.modes;
+    const bool held_back = HoldsBack(t.status) || HoldsBack(r.organisation(t.organisation).status);
+    g.vetted_until = held_back ? kBeginningOfTime : VettedUntil(r.vetting_of(t.id));
+  }
+
+  // Each organisation's agreements per mode as the union of their [signed_at, expires_at),
+  // merged, so that Dispatchable finds the one interval that may hold `now` by binary search.
+  r.first_in_force_.assign(n_orgs * kModeCount + 1, 0);
+  std::vector<InForce> covering;
+  for (const Organisation& org : r.data_.organisations) {
+    for (std::size_t m = 0; m < kModeCount; ++m) {
+      const Mode mode = static_cast<Mode>(m);
+      covering.clear();
+      if (mode != Mode::kPeacetime) {
+        for (const Agreement& a : r.agreements_of(org.id)) {
+          if (a.modes.Has(mode) && a.signed_at < a.expires_at) {
+            covering.push_back({a.signed_at, a.expires_at});
+          }
+        }
+      }
+      std::sort(covering.begin(), covering.end(),
+                [](const InForce& a, const InForce& b) { return a.from < b.from; });
+      const std::size_t first = r.in_force_.size();
+      for (const InForce& f : covering) {
+        if (r.in_force_.size() > first && f.from <= r.in_force_.back().until) {
+          r.in_force_.back().until = std::max(r.in_force_.back().until, f.until);
+        } else {
+          r.in_force_.push_back(f);
+        }
+      }
+      r.first_in_force_[org.id.value() * kModeCount + m + 1] =
+          static_cast<std::uint32_t>(r.in_force_.size());
+    }
+  }
   return r;
 }
 
@@ -134,6 +205,19 @@ Verdict Registry::Judge(TeamId team_id, Mode mode, Instant now) const {
   const Team& t = team(team_id);
   return JudgeDispatchable(t, organisation(t.organisation), vetting_of(team_id),
                            agreements_of(t.organisation), mode, now);
+}
+
+bool Registry::Dispatchable(TeamId team_id, Mode mode, Instant now) const {
+  const Gate& g = gates_[team_id.value()];
+  if (!g.modes.Has(mode) || !(now < g.vetted_until)) return false;
+  if (mode == Mode::kPeacetime) return true;
+  const std::size_t key = std::size_t{g.organisation} * kModeCount + static_cast<std::size_t>(mode);
+  const InForce* first = in_force_.data() + first_in_force_[key];
+  const InForce* last = in_force_.data() + first_in_force_[key + 1];
+  // The interval that starts last at or before now is the only one that may hold it.
+  const InForce* after =
+      std::upper_bound(first, last, now, [](Instant t, const InForce& f) { return t < f.from; });
+  return after != first && now < after[-1].until;
 }
 
 }  // namespace baiying

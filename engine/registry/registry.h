@@ -67,7 +67,29 @@ class Registry {
   // JudgeDispatchable for this team with its own vetting and agreements.
   Verdict Judge(TeamId team, Mode mode, Instant now) const;
 
+  // Judge(team, mode, now).dispatchable(), without the reasons: allocates nothing and builds
+  // no strings, for the dispatcher to ask of every candidate it considers. Build has already
+  // folded in what does not depend on time (status, vetting, agreement intervals), so this is
+  // a few comparisons and a binary search over the organisation's agreements for the mode.
+  // Precondition: team is a team of this snapshot.
+  bool Dispatchable(TeamId team, Mode mode, Instant now) const;
+
  private:
+  // [from, until) during which an agreement covering a mode is in force.
+  struct InForce {
+    Instant from;
+    Instant until;
+  };
+  // A team's rules, less time: dispatchable in `modes` while now < vetted_until.
+  struct Gate {
+    // The least expiry of the departments' latest passes; kBeginningOfTime (never) when the
+    // team or its organisation is suspended or withdrawn, or a department's result is missing
+    // or failed.
+    Instant vetted_until = kBeginningOfTime;
+    std::uint32_t organisation = 0;
+    ModeSet modes;
+  };
+
   Registry() = default;
 
   RegistryData data_;  // vetting sorted by team, agreements by organisation (stable)
@@ -78,6 +100,11 @@ class Registry {
   std::vector<std::uint32_t> first_agreement_;  // per organisation + 1
   std::vector<std::vector<TeamId>> teams_by_org_;
   std::vector<std::vector<PersonId>> members_;
+  std::vector<Gate> gates_;  // per team
+  // Per organisation and mode (organisation * kModeCount + mode) + 1: range into in_force_,
+  // whose intervals are sorted, disjoint and not touching. Peacetime ranges are empty.
+  std::vector<std::uint32_t> first_in_force_;
+  std::vector<InForce> in_force_;
 };
 
 }  // namespace baiying

@@ -1,12 +1,15 @@
 // The registry's dispatch rules, for every combination of team and organisation status, mode
-// commitment, vetting state, agreement state and mode; and the Registry snapshot's checks and
-// lookups.
+// commitment, vetting state, agreement state and mode; the Registry snapshot's checks and
+// lookups; and its fast Dispatchable against Judge, by hand and on random registries.
 
 #include "engine/registry/registry.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -366,6 +369,191 @@ TEST_CASE("Registry::Build rejects broken snapshots, naming the record") {
     d.personnel[0].teams.push_back(TeamId(8));
     CHECK(Registry::Build(d).status().message().find("P-1") != std::string::npos);
   }
+}
+
+TEST_CASE("Registry::Dispatchable: boundaries and ties by hand, as Judge") {
+  RegistryData d = SmallRegistry();
+  d.teams[1].modes = {Mode::kPeacetime, Mode::kEmergency, Mode::kWartime};
+  const TeamId team(1);
+  // Dispatchable, checked against Judge on the way.
+  auto dispatchable = [&team](const Registry& r, Mode mode, Instant now) {
+    const bool fast = r.Dispatchable(team, mode, now);
+    CHECK(fast == r.Judge(team, mode, now).dispatchable());
+    return fast;
+  };
+
+  SUBCASE("the vetting counts until the earliest expiry of the departments' latest passes") {
+    for (VettingResult& v : d.vetting) {
+      if (v.team == team && v.department == Department::kHumanResources) {
+        v.expires_at = kNow + days(30);
+      }
+    }
+    const Registry r = *Registry::Build(d);
+    CHECK(dispatchable(r, Mode::kEmergency, kNow + days(30) - std::chrono::milliseconds(1)));
+    CHECK_FALSE(dispatchable(r, Mode::kEmergency, kNow + days(30)));
+    CHECK_FALSE(dispatchable(r, Mode::kPeacetime, kNow + days(30)));
+  }
+  SUBCASE("of two results checked at the same instant, the later in the data counts") {
+    const VettingResult fail{team,  Department::kCivilAffairs, kNow - days(1), "x", kNow + days(9),
+                             false, "found unsuitable"};
+    VettingResult pass = fail;
+    pass.passed = true;
+    RegistryData fail_last = d;
+    fail_last.vetting.push_back(pass);
+    fail_last.vetting.push_back(fail);
+    CHECK_FALSE(dispatchable(*Registry::Build(fail_last), Mode::kPeacetime, kNow));
+    RegistryData pass_last = d;
+    pass_last.vetting.push_back(fail);
+    pass_last.vetting.push_back(pass);
+    CHECK(dispatchable(*Registry::Build(pass_last), Mode::kPeacetime, kNow));
+  }
+  SUBCASE("a department without a result: never") {
+    std::erase_if(d.vetting, [&team](const VettingResult& v) {
+      return v.team == team && v.department == Department::kMarketSupervision;
+    });
+    const Registry r = *Registry::Build(d);
+    for (Mode m : {Mode::kPeacetime, Mode::kEmergency, Mode::kWartime}) {
+      CHECK_FALSE(dispatchable(r, m, kNow));
+    }
+  }
+  SUBCASE("agreements: from signing, until expiry, touching ones joined, per mode") {
+    Agreement first = d.agreements[0];
+    first.signed_at = kNow;
+    first.expires_at = kNow + days(10);
+    Agreement second = first;
+    second.code = "AGR-2";
+    second.signed_at = kNow + days(10);
+    second.expires_at = kNow + days(20);
+    second.modes = {Mode::kEmergency};
+    d.agreements = {second, first};
+    const Registry r = *Registry::Build(d);
+    const auto ms = std::chrono::milliseconds(1);
+    CHECK_FALSE(dispatchable(r, Mode::kEmergency, kNow - ms));
+    CHECK(dispatchable(r, Mode::kPeacetime, kNow - ms));
+    CHECK(dispatchable(r, Mode::kEmergency, kNow));
+    CHECK(dispatchable(r, Mode::kEmergency, kNow + days(10)));
+    CHECK(dispatchable(r, Mode::kEmergency, kNow + days(20) - ms));
+    CHECK_FALSE(dispatchable(r, Mode::kEmergency, kNow + days(20)));
+    CHECK(dispatchable(r, Mode::kWartime, kNow + days(10) - ms));
+    CHECK_FALSE(dispatchable(r, Mode::kWartime, kNow + days(10)));
+  }
+  SUBCASE("a suspended organisation or a mode not committed: never") {
+    d.teams[1].modes = {Mode::kEmergency};
+    RegistryData suspended = d;
+    suspended.organisations[1].status = RegistryStatus::kSuspended;
+    const Registry r = *Registry::Build(d);
+    const Registry s = *Registry::Build(suspended);
+    CHECK(dispatchable(r, Mode::kEmergency, kNow));
+    CHECK_FALSE(dispatchable(r, Mode::kWartime, kNow));
+    CHECK_FALSE(dispatchable(s, Mode::kEmergency, kNow));
+  }
+}
+
+namespace {
+
+// A registry of a few organisations and teams with random statuses, commitments, vetting and
+// agreements. Instants fall on whole days from kNow (checked_at on only three of them), so
+// that expiries, signings and checks meet each other and the instants the test asks about.
+RegistryData RandomRegistry(std::mt19937& rng) {
+  auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  auto status = [&pick] {
+    const int s = pick(0, 9);
+    return s < 8 ? RegistryStatus::kActive
+                 : (s == 8 ? RegistryStatus::kSuspended : RegistryStatus::kWithdrawn);
+  };
+  auto modes = [&pick] { return ModeSet::FromBits(static_cast<std::uint8_t>(pick(0, 7))); };
+  RegistryData d;
+  const int n_orgs = pick(1, 4), n_teams = pick(1, 8);
+  for (int o = 0; o < n_orgs; ++o) {
+    Organisation org = MakeOrganisation(status());
+    org.id = OrganisationId(static_cast<std::uint32_t>(o));
+    org.code = "ORG-" + std::to_string(o);
+    d.organisations.push_back(org);
+    for (int k = pick(0, 3); k > 0; --k) {
+      Agreement a;
+      a.organisation = org.id;
+      a.code = org.code + "-AGR-" + std::to_string(k);
+      a.signed_at = kNow + days(pick(-10, 6));
+      a.expires_at = kNow + days(pick(-4, 16));  // sometimes not after signed_at
+      a.modes = modes();
+      d.agreements.push_back(a);
+    }
+  }
+  for (int t = 0; t < n_teams; ++t) {
+    Team team = MakeTeam(modes(), status());
+    team.id = TeamId(static_cast<std::uint32_t>(t));
+    team.code = "TM-" + std::to_string(t);
+    team.organisation = OrganisationId(static_cast<std::uint32_t>(pick(0, n_orgs - 1)));
+    d.teams.push_back(team);
+    for (Department dept : kAllDepartments) {
+      for (int k = pick(0, 19) == 0 ? 0 : pick(1, 3); k > 0; --k) {
+        const int expires = pick(0, 4) == 0 ? pick(-5, 5) : pick(6, 16);
+        d.vetting.push_back({team.id, dept, kNow - days(pick(28, 30)), "examiner",
+                             kNow + days(expires), pick(0, 19) != 0, ""});
+      }
+    }
+  }
+  std::shuffle(d.vetting.begin(), d.vetting.end(), rng);
+  std::shuffle(d.agreements.begin(), d.agreements.end(), rng);
+  return d;
+}
+
+// For failure messages: the ends of time are too far from kNow to subtract.
+std::string When(Instant now) {
+  if (now == kBeginningOfTime) return "the beginning of time";
+  if (now == kEndOfTime) return "the end of time";
+  return "kNow + " + std::to_string((now - kNow).count()) + " ms";
+}
+
+}  // namespace
+
+TEST_CASE("Registry::Dispatchable is Judge(...).dispatchable() on random registries") {
+  std::mt19937 rng(20261101);
+  // Every whole day the random registries use, a millisecond either side, and the ends of time.
+  std::vector<Instant> instants = {kBeginningOfTime, kEndOfTime};
+  for (int k = -11; k <= 17; ++k) {
+    for (int ms : {-1, 0, 1}) {
+      instants.push_back(kNow + days(k) + std::chrono::milliseconds(ms));
+    }
+  }
+
+  int mismatches = 0;
+  std::array<int, kModeCount> dispatchable_by_mode{};
+  int asked = 0, flips_at_a_day = 0;
+  for (int i = 0; i < 400; ++i) {
+    Result<Registry> r = Registry::Build(RandomRegistry(rng));
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    for (const Team& team : r->teams()) {
+      for (Mode mode : {Mode::kPeacetime, Mode::kEmergency, Mode::kWartime}) {
+        bool before = false;
+        for (Instant now : instants) {
+          const bool fast = r->Dispatchable(team.id, mode, now);
+          const bool want = r->Judge(team.id, mode, now).dispatchable();
+          if (fast != want && ++mismatches <= 10) {
+            FAIL_CHECK("registry " << i << ", team " << team.code << ", " << ToString(mode)
+                                   << ", at " << When(now) << ": Dispatchable " << fast
+                                   << ", Judge " << want);
+          }
+          ++asked;
+          dispatchable_by_mode[static_cast<std::size_t>(mode)] += fast ? 1 : 0;
+          if (now != kBeginningOfTime && now != kEndOfTime &&
+              now == std::chrono::floor<days>(now)) {
+            flips_at_a_day += fast != before ? 1 : 0;
+          }
+          before = fast;
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  // The registries were varied enough: each mode has dispatchable teams, and the answer
+  // changed exactly at a day boundary (an expiry or a signing) many times.
+  MESSAGE(asked << " questions; dispatchable in peacetime " << dispatchable_by_mode[0]
+                << ", emergency " << dispatchable_by_mode[1] << ", wartime "
+                << dispatchable_by_mode[2] << "; flips at a boundary " << flips_at_a_day);
+  for (int n : dispatchable_by_mode)
+    CHECK(n > 1000);
+  CHECK(flips_at_a_day > 500);
 }
 
 }  // namespace baiying
