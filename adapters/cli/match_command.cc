@@ -87,9 +87,9 @@ int RunMatch(const MatchFlags& flags, std::ostream& out, std::ostream& err) {
         const Explanation& x = a->explanation;
         out << a->team << "  " << team.name << "  " << a->specialty << " x" << a->units << "  ETA "
             << FormatDuration(x.eta) << " (mobilize " << FormatDuration(x.mobilization)
-            << ", drive " << FormatDuration(x.travel) << ", " << FormatDistance(x.distance_m)
+            << ", drive " << FormatDuration(x.travel) << ", " << FormatDistance(x.route.distance_m())
             << (x.late ? ", after the deadline" : "") << ")\n";
-        out << "    from " << team.home_place << " via " << x.route << "\n";
+        out << "    from " << team.home_place << " via " << x.route.text() << "\n";
         for (const Alternative& alt : x.alternatives) {
           out << "    next: " << alt.team << " ETA " << FormatDuration(alt.eta) << "\n";
         }

@@ -154,8 +154,8 @@ class Recorder {
     a.at = now_;
     a.eta = e.explanation.eta;
     a.mobilization = e.explanation.mobilization;
-    a.distance_m = e.explanation.distance_m;
-    a.route = e.explanation.route;
+    a.distance_m = e.explanation.route.distance_m();
+    a.route = e.explanation.route.text();
     a.from = Location(e.team);
     if (a.from.valid()) {
       Result<Route> route =

@@ -326,8 +326,8 @@ void EncodeExplanation(const Explanation& in, v1::Explanation* out) {
   out->set_eta_ms(in.eta);
   out->set_mobilization_ms(in.mobilization);
   out->set_travel_ms(in.travel);
-  out->set_distance_m(in.distance_m);
-  out->set_route(in.route);
+  out->set_distance_m(in.route.distance_m());
+  out->set_route(in.route.text());
   out->set_late(in.late);
   for (const Alternative& a : in.alternatives) {
     v1::Alternative* alternative = out->add_alternatives();
@@ -815,8 +815,7 @@ Explanation DecodeExplanation(const v1::Explanation& in) {
   out.eta = in.eta_ms();
   out.mobilization = in.mobilization_ms();
   out.travel = in.travel_ms();
-  out.distance_m = in.distance_m();
-  out.route = in.route();
+  out.route = RouteText(in.route(), in.distance_m());
   out.late = in.late();
   for (const v1::Alternative& a : in.alternatives())
     out.alternatives.push_back({a.team(), a.eta_ms()});

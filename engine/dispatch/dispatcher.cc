@@ -38,6 +38,69 @@ std::pair<std::uint32_t, std::uint32_t> RoadKey(PlaceId a, PlaceId b) {
   return std::minmax(a.value(), b.value());
 }
 
+// The arcs along a path of places: between two places, the arc of least time that open(arc)
+// allows (parallel arcs differ in time and closures).
+template <typename Open>
+std::vector<ArcId> ArcsAlong(const RoadGraph& graph, std::span<const PlaceId> places, Open&& open) {
+  std::vector<ArcId> arcs;
+  for (std::size_t i = 1; i < places.size(); ++i) {
+    ArcId best = kNoArc;
+    for (std::uint32_t a = graph.first_out(places[i - 1]); a < graph.end_out(places[i - 1]); ++a) {
+      const ArcId arc(a);
+      if (graph.head(arc) != places[i] || !open(arc)) continue;
+      if (!best.valid() || graph.travel_time(arc) < graph.travel_time(best)) best = arc;
+    }
+    if (best.valid()) arcs.push_back(best);
+  }
+  return arcs;
+}
+
+// "G318 林芝 -> 波密县 (227 km); link ..." and the length, from a route's legs.
+void SpellLegs(const RoadGraph& graph, const std::vector<RouteLeg>& legs, std::string& text,
+               std::uint64_t& distance_m) {
+  text.clear();
+  distance_m = 0;
+  for (const RouteLeg& leg : legs) {
+    if (!text.empty()) text += "; ";
+    text += (leg.road_ref.empty() ? std::string("link") : leg.road_ref) + " " +
+            graph.place(leg.from).name + " -> " + graph.place(leg.to).name + " (" +
+            std::to_string(leg.length_m / 1000) + " km)";
+    distance_m += leg.length_m;
+  }
+  if (text.empty()) text = "already there";
+}
+
+RouteText SpelledRoute(const RoadGraph& graph, const std::vector<RouteLeg>& legs) {
+  std::string text;
+  std::uint64_t distance_m = 0;
+  SpellLegs(graph, legs, text, distance_m);
+  return RouteText(std::move(text), distance_m);
+}
+
+// A route found by the road index, kept as the ranks it passes in the hierarchy and spelled
+// when first read: the shortcuts unpacked, between two places the fastest arc the index kept
+// (the arcs closed when the route was found are those it left out).
+class OutlinedRoute final : public RouteText::Source {
+ public:
+  OutlinedRoute(const RoadGraph& graph, std::shared_ptr<const ChIndex> index,
+                std::vector<std::uint32_t> ranks)
+      : graph_(&graph), index_(std::move(index)), ranks_(std::move(ranks)) {}
+
+  void Spell(std::string& text, std::uint64_t& distance_m) const override {
+    const std::vector<PlaceId> places = index_->Unpack(ranks_);
+    const std::span<const ArcId> closed = index_->closed_arcs();
+    const std::vector<ArcId> arcs = ArcsAlong(*graph_, places, [closed](ArcId arc) {
+      return !std::binary_search(closed.begin(), closed.end(), arc);
+    });
+    SpellLegs(*graph_, SummarizeLegs(*graph_, arcs), text, distance_m);
+  }
+
+ private:
+  const RoadGraph* graph_;
+  std::shared_ptr<const ChIndex> index_;
+  std::vector<std::uint32_t> ranks_;
+};
+
 }  // namespace
 
 std::string_view ToString(TeamActivity activity) {
@@ -77,8 +140,10 @@ struct Dispatcher::State {
   std::vector<PlaceId> home;                // by TeamId
   std::vector<std::uint32_t> committed;     // by PersonId: active assignments of their teams
   std::vector<std::uint32_t> place_county;  // by PlaceId: county adcode, 0 when unknown
+  std::vector<std::uint32_t> home_county;   // by TeamId: place_county of its home
   std::map<std::string, std::set<std::string>> declined;  // request id -> teams that declined
   std::map<std::string, std::string> suspended;           // team code -> reason, over the registry
+  std::vector<bool> suspended_team;                       // by team: in `suspended`
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<ClosureId>> road_closures;
 
   State(const RoadGraph& g, std::shared_ptr<const Registry> r, const DispatchOptions& o)
@@ -87,10 +152,10 @@ struct Dispatcher::State {
   // --- The road index (see dispatcher.h) ---
   std::shared_ptr<const ChIndex> index;
   std::unique_ptr<ChQuery> ch;
-  std::vector<std::unique_ptr<CandidateSet>> free_pool;  // by specialty: teams free to go
-  std::vector<std::unique_ptr<CandidateSet>> busy_pool;  // by specialty: the others
+  // By specialty: every team holding it, at its current place; each question filters by the
+  // team's state (free, on its way) as well as by the request's rules.
+  std::vector<std::unique_ptr<CandidateSet>> pools;
   std::vector<PlaceId> pooled_at;                        // by team: where its entries are
-  std::vector<bool> pooled_free;                         // by team: in free_pool, not busy_pool
   std::vector<std::vector<SpecialtyId>> specialties_of;  // by team: those with capacity
   std::uint64_t graph_fingerprint = 0;                   // 0 until first needed
   std::uint64_t index_answers = 0;
@@ -112,38 +177,23 @@ struct Dispatcher::State {
   }
 
   bool IsFree(TeamId t) const {
-    return teams[t.value()].activity == TeamActivity::kAvailable &&
-           !suspended.contains(team(t).code);
+    return teams[t.value()].activity == TeamActivity::kAvailable && !suspended_team[t.value()];
   }
 
-  // Puts the team's entries where its state says: the free or the busy pool of each of its
-  // specialties, at its current place. Cheap when nothing changed; call after every change of
-  // a team's activity, place or suspension.
+  // Puts the team's entries at its current place in the pool of each of its specialties.
+  // Cheap when it has not moved; call after every change of a team's place.
   void SyncTeam(TeamId t) {
     if (index == nullptr) return;
     const std::uint32_t i = t.value();
-    const bool is_free = IsFree(t);
     const PlaceId at = teams[i].location;
-    if (pooled_at[i] == at && pooled_free[i] == is_free) return;
+    if (pooled_at[i] == at) return;
     const OffsetTarget target{at, ToTravel(team(t).mobilization_delay), i};
     for (SpecialtyId s : specialties_of[i]) {
-      CandidateSet& to = *(is_free ? free_pool : busy_pool)[s.value()];
-      if (!pooled_at[i].valid()) {
-        to.Add(target);
-        continue;
-      }
-      CandidateSet& from = *(pooled_free[i] ? free_pool : busy_pool)[s.value()];
-      if (&from == &to) {  // the same pool, another place: a new search
-        from.Remove(i);
-        to.Add(target);
-        continue;
-      }
-      // The other pool: its search is reused when the place is the same.
-      to.AddCopied(target, from);
-      from.Remove(i);
+      CandidateSet& pool = *pools[s.value()];
+      pool.Remove(i);
+      pool.Add(target);
     }
     pooled_at[i] = at;
-    pooled_free[i] = is_free;
   }
 
   Status UseIndex(std::shared_ptr<const ChIndex> new_index) {
@@ -156,20 +206,25 @@ struct Dispatcher::State {
       }
     }
     ch.reset();
-    free_pool.clear();
-    busy_pool.clear();
+    pools.clear();
     index = std::move(new_index);
     fit_version = ~std::uint64_t{0};
     pooled_at.assign(teams.size(), kNoPlace);
-    pooled_free.assign(teams.size(), false);
     if (index == nullptr) return Status::Ok();
     ch = std::make_unique<ChQuery>(*index, *graph);
-    for (std::size_t s = 0; s < registry->specialties().size(); ++s) {
-      free_pool.push_back(std::make_unique<CandidateSet>(*index));
-      busy_pool.push_back(std::make_unique<CandidateSet>(*index));
+    std::vector<std::vector<OffsetTarget>> targets(registry->specialties().size());
+    for (const Team& t : registry->teams()) {
+      const std::uint32_t i = t.id.value();
+      for (SpecialtyId specialty : specialties_of[i]) {
+        targets[specialty.value()].push_back(
+            {teams[i].location, ToTravel(t.mobilization_delay), i});
+      }
+      pooled_at[i] = teams[i].location;
     }
-    for (const Team& t : registry->teams())
-      SyncTeam(t.id);
+    for (const std::vector<OffsetTarget>& of_specialty : targets) {
+      pools.push_back(std::make_unique<CandidateSet>(*index));
+      pools.back()->AddAll(of_specialty);
+    }
     return Status::Ok();
   }
 
@@ -195,7 +250,7 @@ struct Dispatcher::State {
   // --- Eligibility ---
 
   bool InScope(TeamId t, const RequestState& r, Scope scope) const {
-    const std::uint32_t team_county = place_county[home[t.value()].value()];
+    const std::uint32_t team_county = home_county[t.value()];
     const std::uint32_t unit_county = place_county[r.place.value()];
     switch (scope) {
       case Scope::kCounty:
@@ -246,43 +301,43 @@ struct Dispatcher::State {
     return "";
   }
 
+  // Whether `t` may go to `r` now within `scope`: Obstacle(t, r, scope) is empty. Without the
+  // reason's words: the matcher asks it of every team it would answer.
+  bool MayGo(TeamId t, const RequestState& r, Scope scope) const {
+    if (!IsFree(t)) return false;
+    if (!registry->Dispatchable(t, r.mode, now)) return false;
+    if (team(t).max_work_elevation_m < graph->place(r.place).elevation_m) return false;
+    if (!InScope(t, r, scope)) return false;
+    if (auto it = declined.find(r.id); it != declined.end() && it->second.contains(team(t).code)) {
+      return false;
+    }
+    return !MemberCommitted(t);
+  }
+
   // --- The matcher's question ---
 
-  // The `k` teams of `specialty` that may go to `r` within `scope` (Obstacle empty) with the
-  // least ETA, by (ETA, team id).
+  // The `k` teams of `specialty` that may go to `r` within `scope` (MayGo) with the least ETA,
+  // by (ETA, team id).
   std::vector<OffsetReach> BestTeams(const RequestState& r, SpecialtyId specialty, Scope scope,
                                      std::uint32_t k) {
-    return Best(r, specialty, free_pool, k,
-                [&](TeamId t) { return Obstacle(t, r, scope).empty(); });
+    return Best(r, specialty, k, [&](TeamId t) { return MayGo(t, r, scope); });
   }
 
   // The `k` teams of `specialty` for which allowed(team) holds with the least ETA to `r`, by
-  // (ETA, team id): by the index when it fits the closures now, searching `pools` (which must
-  // hold every allowed team), else by the exact search over every allowed team. Sets
+  // (ETA, team id): by the index when it fits the closures now (the specialty's pool, the
+  // filter asked within the search), else by the exact search over every allowed team. Sets
   // last_by_index for the routes.
   template <typename Allowed>
-  std::vector<OffsetReach> Best(const RequestState& r, SpecialtyId specialty,
-                                const std::vector<std::unique_ptr<CandidateSet>>& pools,
-                                std::uint32_t k, Allowed&& allowed) {
+  std::vector<OffsetReach> Best(const RequestState& r, SpecialtyId specialty, std::uint32_t k,
+                                Allowed&& allowed) {
     std::vector<OffsetReach> out;
     last_by_index = IndexFitsNow();
     if (last_by_index) {
       ++index_answers;
-      // The pool's answer, filtered, is the allowed teams' answer as long as it was not cut
-      // short before k passed the filter.
-      const CandidateSet& pool = *pools[specialty.value()];
-      const std::uint32_t size = static_cast<std::uint32_t>(pool.size());
-      for (std::uint32_t ask = k;; ask = std::min(ask * 4, size)) {
-        out.clear();
-        const std::span<const OffsetReach> found =
-            ch->NearestInIndex(r.place, pool, {ask, kInfiniteTime});
-        for (const OffsetReach& reach : found) {
-          if (!allowed(TeamId(reach.tag))) continue;
-          out.push_back(reach);
-          if (out.size() == k) break;
-        }
-        if (out.size() >= k || found.size() < ask || ask >= size) break;
-      }
+      const std::span<const OffsetReach> found =
+          ch->NearestInIndex(r.place, *pools[specialty.value()], {k, kInfiniteTime},
+                             [&allowed](std::uint32_t tag) { return allowed(TeamId(tag)); });
+      out.assign(found.begin(), found.end());
       return out;
     }
     ++exact_answers;
@@ -300,82 +355,56 @@ struct Dispatcher::State {
   }
   bool last_by_index = false;
 
-  // The arcs along a path of places: between two places, the open arc of least time.
-  std::vector<ArcId> ArcsAlong(const std::vector<PlaceId>& places) const {
-    std::vector<ArcId> arcs;
-    for (std::size_t i = 1; i < places.size(); ++i) {
-      ArcId best = kNoArc;
-      for (std::uint32_t a = graph->first_out(places[i - 1]); a < graph->end_out(places[i - 1]);
-           ++a) {
-        const ArcId arc(a);
-        if (graph->head(arc) != places[i] || !closures.ArcOpen(arc, now)) continue;
-        if (!best.valid() || graph->travel_time(arc) < graph->travel_time(best)) best = arc;
-      }
-      if (best.valid()) arcs.push_back(best);
-    }
-    return arcs;
-  }
-
   // --- Explanations ---
 
   // The road a team takes to the unit, read off the search that found it (the last search
-  // made by `query`, towards the unit), and its length.
-  struct RouteSummary {
-    std::string text;
-    std::uint64_t distance_m = 0;
-  };
-  RouteSummary Summarize(const std::vector<RouteLeg>& legs) const {
-    RouteSummary out;
-    for (const RouteLeg& leg : legs) {
-      if (!out.text.empty()) out.text += "; ";
-      out.text += (leg.road_ref.empty() ? std::string("link") : leg.road_ref) + " " +
-                  graph->place(leg.from).name + " -> " + graph->place(leg.to).name + " (" +
-                  std::to_string(leg.length_m / 1000) + " km)";
-      out.distance_m += leg.length_m;
-    }
-    if (out.text.empty()) out.text = "already there";
-    return out;
+  // made by `query`, towards the unit).
+  RouteText RouteFromLastSearch(PlaceId team_place) const {
+    return SpelledRoute(*graph, SummarizeLegs(*graph, query.PathOfLastSearch(team_place)));
   }
-  RouteSummary RouteFromLastSearch(PlaceId team_place) const {
-    return Summarize(SummarizeLegs(*graph, query.PathOfLastSearch(team_place)));
+  // A route found by the index, to be spelled when read.
+  RouteText Outlined(ChQuery::AnswerRoute route) const {
+    return RouteText(std::make_shared<const OutlinedRoute>(*graph, index, std::move(route.ranks)));
   }
-  // The route of a team in the last answer of Best(): read off the exact search's tree, or
-  // unpacked from the index's.
-  RouteSummary RouteOfLastAnswer(const OffsetReach& reach) {
+  // The route of a team in the last answer of Best() to `r`: read off the exact search's tree,
+  // or kept from the index's answer.
+  RouteText RouteOfLastAnswer(const RequestState& r, const OffsetReach& reach) {
     if (!last_by_index) return RouteFromLastSearch(reach.place);
-    return Summarize(SummarizeLegs(*graph, ArcsAlong(ch->PathOfLastAnswer(reach.tag))));
+    if (std::optional<ChQuery::AnswerRoute> kept = ch->KeepRouteOfLastAnswer(reach.tag)) {
+      return Outlined(std::move(*kept));
+    }
+    return RouteBetween(reach.place, r.place);
   }
   // A fastest route from `from` to `to` under the closures now.
-  RouteSummary RouteBetween(PlaceId from, PlaceId to) {
+  RouteText RouteBetween(PlaceId from, PlaceId to) {
     if (IndexFitsNow()) {
       const std::vector<PlaceId> places = ch->Path(from, to);
-      if (places.empty()) return {"no route", 0};
-      return Summarize(SummarizeLegs(*graph, ArcsAlong(places)));
+      if (places.empty()) return RouteText("no route", 0);
+      return SpelledRoute(*graph, SummarizeLegs(*graph, ArcsAlong(*graph, places, [&](ArcId arc) {
+                                                  return closures.ArcOpen(arc, now);
+                                                })));
     }
     Result<Route> found = query.ShortestRoute(from, to, Context());
-    return found.ok() ? Summarize(found->legs) : RouteSummary{"no route", 0};
+    return found.ok() ? SpelledRoute(*graph, found->legs) : RouteText("no route", 0);
   }
 
   // Nearer teams of the specialty (by road) that were not candidates, with the reason.
   // Among the options.passed_over_window teams of the specialty nearest the unit by road
   // (within `travel_bound`, by travel and then id), those that may not go, with the reason.
+  // `after_question`: the last question asked was BestTeams for this line, whose search the
+  // index reuses.
   std::vector<PassedOver> PassedOverFor(const RequestState& r, SpecialtyId specialty, Scope scope,
-                                        TravelTime travel_bound) {
+                                        TravelTime travel_bound, bool after_question = false) {
     std::vector<PassedOver> out;
     if (options.passed_over_reported == 0 || options.passed_over_window == 0) return out;
     const NearestOptions window{options.passed_over_window, travel_bound};
     std::vector<OffsetReach> near;
     if (IndexFitsNow()) {
-      // The window over all teams is the first of the windows over the two pools together.
-      for (const auto* pools : {&busy_pool, &free_pool}) {
-        const std::span<const OffsetReach> found =
-            ch->NearestByTravel(r.place, *(*pools)[specialty.value()], window);
-        near.insert(near.end(), found.begin(), found.end());
-      }
-      std::sort(near.begin(), near.end(), [](const OffsetReach& a, const OffsetReach& b) {
-        return a.total != b.total ? a.total < b.total : a.tag < b.tag;
-      });
-      if (near.size() > window.k) near.resize(window.k);
+      const std::span<const OffsetReach> found =
+          after_question && last_by_index
+              ? ch->NearestByTravelAgain(window)
+              : ch->NearestByTravel(r.place, *pools[specialty.value()], window);
+      near.assign(found.begin(), found.end());
     } else {
       std::vector<OffsetTarget> all;
       for (const Team& t : registry->teams()) {
@@ -406,7 +435,7 @@ struct Dispatcher::State {
   }
 
   void Assign(RequestState& r, std::uint32_t line_index, TeamId t, const OffsetReach& reach,
-              std::uint32_t units, RouteSummary route, std::vector<Alternative> alternatives,
+              std::uint32_t units, RouteText route, std::vector<Alternative> alternatives,
               std::vector<PassedOver> passed_over, std::vector<Event>& events) {
     LineState& line = r.lines[line_index];
     TeamState& ts = teams[t.value()];
@@ -414,8 +443,7 @@ struct Dispatcher::State {
     why.eta = reach.total;
     why.travel = reach.travel;
     why.mobilization = reach.total - reach.travel;
-    why.route = std::move(route.text);
-    why.distance_m = route.distance_m;
+    why.route = std::move(route);
     why.late = now + ToDuration(reach.total) > r.deadline;
     why.alternatives = std::move(alternatives);
     why.passed_over = std::move(passed_over);
@@ -454,15 +482,16 @@ struct Dispatcher::State {
         continue;
       }
       if (taken == 0) break;
-      std::vector<RouteSummary> routes;
+      std::vector<RouteText> routes;
       for (std::uint32_t i = 0; i < taken; ++i)
-        routes.push_back(RouteOfLastAnswer(reaches[i]));
+        routes.push_back(RouteOfLastAnswer(r, reaches[i]));
       const TravelTime slowest_travel = reaches[taken - 1].travel;
-      std::vector<PassedOver> passed = PassedOverFor(r, line.specialty, line.scope, slowest_travel);
+      std::vector<PassedOver> passed =
+          PassedOverFor(r, line.specialty, line.scope, slowest_travel, /*after_question=*/true);
       bool skipped = false;
       for (std::uint32_t i = 0; i < taken; ++i) {
         // An earlier team of this same line may have committed a person this one shares.
-        if (!Obstacle(TeamId(reaches[i].tag), r, line.scope).empty()) {
+        if (!MayGo(TeamId(reaches[i].tag), r, line.scope)) {
           skipped = true;
           continue;
         }
@@ -503,8 +532,8 @@ struct Dispatcher::State {
       if (auto d = declined.find(r.id); d != declined.end() && d->second.contains(t.code)) {
         return false;
       }
-      if (MemberCommittedElsewhere(id) || suspended.contains(t.code)) return false;
-      if (!registry->Judge(id, r.mode, now).dispatchable()) return false;
+      if (MemberCommittedElsewhere(id) || suspended_team[id.value()]) return false;
+      if (!registry->Dispatchable(id, r.mode, now)) return false;
       return t.max_work_elevation_m >= graph->place(r.place).elevation_m;
     };
     // This line's own teams not yet acknowledged, slowest first: each may be replaced.
@@ -518,11 +547,11 @@ struct Dispatcher::State {
     const std::uint32_t need = line.quantity - line.filled;
     const std::uint32_t k = need + static_cast<std::uint32_t>(replaceable.size());
     if (k == 0) return;
-    const std::vector<OffsetReach> reaches = Best(r, line.specialty, busy_pool, k, preemptible);
+    const std::vector<OffsetReach> reaches = Best(r, line.specialty, k, preemptible);
     if (reaches.empty()) return;
-    std::vector<RouteSummary> routes;
+    std::vector<RouteText> routes;
     for (const OffsetReach& reach : reaches)
-      routes.push_back(RouteOfLastAnswer(reach));
+      routes.push_back(RouteOfLastAnswer(r, reach));
 
     std::vector<std::string> replaced;  // codes, read before the assignments change
     for (const Assignment* a : replaceable)
@@ -776,7 +805,7 @@ struct Dispatcher::State {
     // before any assignment changes the pools, each line's question asked again (its answer
     // holds every team offered for it) and each route read off that search, not searched for
     // team by team.
-    std::map<std::pair<std::uint32_t, std::uint32_t>, RouteSummary> routes;  // (demand, team)
+    std::map<std::pair<std::uint32_t, std::uint32_t>, RouteText> routes;  // (demand, team)
     if (kept.empty()) {
       std::map<std::uint32_t, std::set<std::uint32_t>> sent;  // demand -> teams
       for (const JointAssignment& a : joint.assignments)
@@ -787,7 +816,9 @@ struct Dispatcher::State {
         for (const OffsetReach& reach :
              BestTeams(*r, line.specialty, Scope::kRegion,
                        line.quantity + options.batch_extra_candidates)) {
-          if (sent_teams.contains(reach.tag)) routes[{demand, reach.tag}] = RouteOfLastAnswer(reach);
+          if (sent_teams.contains(reach.tag)) {
+            routes[{demand, reach.tag}] = RouteOfLastAnswer(*r, reach);
+          }
         }
       }
     }
@@ -795,15 +826,15 @@ struct Dispatcher::State {
     for (const JointAssignment& a : joint.assignments) {
       auto [r, li] = lines[a.demand.value()];
       const TeamId t(a.supply.value());
-      if (!Obstacle(t, *r, Scope::kRegion).empty()) continue;  // a shared person, taken already
+      if (!MayGo(t, *r, Scope::kRegion)) continue;  // a shared person, taken already
       LineState& line = r->lines[li];
       line.scope = Scope::kRegion;
       const std::uint32_t units =
           std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
       if (units == 0) continue;
-      RouteSummary route;
+      RouteText route;
       if (const auto k = kept.find({a.demand.value(), t.value()}); k != kept.end()) {
-        route = Summarize(SummarizeLegs(*graph, ArcsAlong(ch->PathOf(k->second))));
+        route = Outlined(std::move(k->second));
       } else if (const auto read = routes.find({a.demand.value(), t.value()});
                  read != routes.end()) {
         route = std::move(read->second);
@@ -976,6 +1007,7 @@ struct Dispatcher::State {
       return Status::InvalidArgument("suspending team " + c.team + " needs a reason");
     }
     std::vector<Event> events{TeamSuspensionChanged{c.team, c.suspended, c.reason}};
+    suspended_team[t->value()] = c.suspended;
     if (!c.suspended) {
       suspended.erase(c.team);
       SyncTeam(*t);
@@ -1076,6 +1108,7 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
   const Registry& reg = *state->registry;
   state->teams.resize(reg.teams().size());
   state->home.resize(reg.teams().size());
+  state->suspended_team.assign(reg.teams().size(), false);
   for (const Team& t : reg.teams()) {
     Result<PlaceId> home = graph.FindPlace(t.home_place);
     if (!home.ok()) {
@@ -1109,6 +1142,9 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
       }
     }
   }
+  state->home_county.resize(reg.teams().size());
+  for (std::size_t t = 0; t < reg.teams().size(); ++t)
+    state->home_county[t] = state->place_county[state->home[t].value()];
   return Dispatcher(std::move(state));
 }
 

@@ -19,17 +19,18 @@
 // replay of the accepted commands.
 //
 // The road index. Given a ChIndex (UseIndex), the matcher asks it instead of searching the
-// graph: the dispatcher keeps, per specialty, a CandidateSet of the teams free to go (on duty,
-// not on an assignment, not suspended, at their current place, offset = mobilization delay),
-// changed as teams change; the rules that depend on the request (mode, vetting, elevation,
-// scope, declines, a member committed elsewhere) filter its answer, which asks for more teams
-// while too many are filtered out. The index answers only while it was built for exactly the
-// arcs closed now (ClosedArcsNow); otherwise the exact search does, so a closure counts from
-// the next command on. Preemption asks the pool of the teams not free in the same way, and the
-// nearer teams passed over are looked for among the options.passed_over_window nearest by road
-// in both pools. The same teams, units and ETAs either way (property tests on random worlds
-// and on data/xizang); routes are unpacked from the search that found the team, and the route
-// text may differ from the exact search's between two routes of exactly the same time.
+// graph: the dispatcher keeps, per specialty, a CandidateSet of every team holding it, at the
+// place where it is now (offset = mobilization delay), changed only when a team moves; whether
+// the team may go (free, and the request's rules: mode, vetting, elevation, scope, declines, a
+// member committed elsewhere) is a filter the search asks of the teams it would answer. The
+// index answers only while it was built for exactly the arcs closed now (ClosedArcsNow);
+// otherwise the exact search does, so a closure counts from the next command on. Preemption
+// asks the same sets with its own filter, and the nearer teams passed over are looked for among
+// the options.passed_over_window nearest by road, read off the search that chose the teams.
+// The same teams, units and ETAs either way (property tests on random worlds and on
+// data/xizang). A route found by the index is kept as its outline in the hierarchy and spelled
+// (shortcuts unpacked, roads named) when the event is first read (RouteText); its text may
+// differ from the exact search's between two routes of exactly the same time.
 //
 // Not thread-safe: call only from the dispatch strand. The road graph must outlive it; the
 // registry snapshot and the index are shared.
@@ -159,7 +160,7 @@ class Dispatcher {
 
   // --- The road index ---
   // Matches with `index` from now on (null: the exact search only). Rebuilds the candidate
-  // sets on it: one small search per free team (about 13 us a team on New York).
+  // sets on it: one small search per team and specialty, each bucket sorted once.
   // InvalidArgument when the index was built on another graph (ChIndex::Fingerprint).
   Status UseIndex(std::shared_ptr<const ChIndex> index);
   const std::shared_ptr<const ChIndex>& index() const;

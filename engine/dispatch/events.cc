@@ -1,5 +1,6 @@
 #include "engine/dispatch/events.h"
 
+#include <atomic>
 #include <cstdio>
 
 #include "engine/core/enum_names.h"
@@ -31,6 +32,50 @@ std::string Place(PlaceId p) {
 
 }  // namespace
 
+struct RouteText::Shared {
+  std::once_flag once;
+  std::shared_ptr<const Source> source;  // released once spelled
+  std::string text;
+  std::uint64_t distance_m = 0;
+  std::atomic<bool> spelled{false};
+};
+
+RouteText::RouteText(std::string text, std::uint64_t distance_m)
+    : shared_(std::make_shared<Shared>()) {
+  shared_->text = std::move(text);
+  shared_->distance_m = distance_m;
+  shared_->spelled = true;
+}
+
+RouteText::RouteText(std::shared_ptr<const Source> source) : shared_(std::make_shared<Shared>()) {
+  shared_->source = std::move(source);
+}
+
+const RouteText::Shared* RouteText::Spelled() const {
+  if (shared_ == nullptr) return nullptr;
+  std::call_once(shared_->once, [s = shared_.get()] {
+    if (s->source != nullptr) s->source->Spell(s->text, s->distance_m);
+    s->source.reset();
+    s->spelled.store(true, std::memory_order_release);
+  });
+  return shared_.get();
+}
+
+const std::string& RouteText::text() const {
+  static const std::string kNone;
+  const Shared* s = Spelled();
+  return s == nullptr ? kNone : s->text;
+}
+
+std::uint64_t RouteText::distance_m() const {
+  const Shared* s = Spelled();
+  return s == nullptr ? 0 : s->distance_m;
+}
+
+bool RouteText::spelled() const {
+  return shared_ == nullptr || shared_->spelled.load(std::memory_order_acquire);
+}
+
 std::string_view ToString(Priority priority) {
   return NameOf(kPriorities, priority);
 }
@@ -55,8 +100,8 @@ std::string Describe(const Event& event) {
           std::string s = "assigned " + e.team + " to " + e.request_id + " " + e.specialty + " x" +
                           std::to_string(e.units) + " eta " + Minutes(x.eta) + " (mobilize " +
                           Minutes(x.mobilization) + " + travel " + Minutes(x.travel) + ", " +
-                          std::to_string(x.distance_m / 1000) + " km" + (x.late ? ", late" : "") +
-                          ") via " + x.route;
+                          std::to_string(x.route.distance_m() / 1000) + " km" +
+                          (x.late ? ", late" : "") + ") via " + x.route.text();
           if (!x.alternatives.empty()) {
             s += "; next:";
             for (const Alternative& a : x.alternatives)

@@ -3,6 +3,8 @@
 // (Describe), which is also what replay compares.
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -25,14 +27,42 @@ struct Alternative {
   TravelTime eta = 0;
 };
 
+// The road a team takes to the unit, in words ("G318 林芝 -> 波密县 (227 km); ...") and its
+// length. Spelling a route out (every road of it, named) costs more than choosing the team, so
+// an assignment made with the road index keeps only an outline of the route (a Source) and
+// spells it when first read: once, whichever thread reads it first; copies share the result.
+// A Source holds what it needs (the index it came from); the road graph must outlive a route
+// not yet spelled.
+class RouteText {
+ public:
+  class Source {
+   public:
+    virtual ~Source() = default;
+    virtual void Spell(std::string& text, std::uint64_t& distance_m) const = 0;
+  };
+
+  RouteText() = default;  // no route: empty text, 0 m
+  RouteText(std::string text, std::uint64_t distance_m);
+  explicit RouteText(std::shared_ptr<const Source> source);
+
+  const std::string& text() const;
+  std::uint64_t distance_m() const;
+  // Whether it was given spelled, or has been read since.
+  bool spelled() const;
+
+ private:
+  struct Shared;
+  const Shared* Spelled() const;
+  std::shared_ptr<Shared> shared_;
+};
+
 // Why this team: its ETA in parts, the road it takes, the next best teams, and the nearer
 // ones passed over.
 struct Explanation {
   TravelTime eta = 0;  // mobilization + travel
   TravelTime mobilization = 0;
   TravelTime travel = 0;
-  std::uint64_t distance_m = 0;
-  std::string route;  // "G318 林芝 -> 波密县 (227.0 km)"
+  RouteText route;
   bool late = false;  // arrives after the request's deadline
   std::vector<Alternative> alternatives;
   std::vector<PassedOver> passed_over;

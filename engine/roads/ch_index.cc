@@ -16,6 +16,7 @@ constexpr std::uint32_t kNone = 0xffffffffu;
 using roads_internal::HeapKey;
 using roads_internal::KeyPlace;
 using roads_internal::KeyTime;
+using roads_internal::SearchLabel;
 
 // A min-heap of keys with lazy deletion: a place may be in it several times, and the stale
 // keys (a time above the place's current one) are skipped when popped.
@@ -32,27 +33,26 @@ std::uint64_t HeapPop(std::vector<std::uint64_t>& heap) {
 
 // One upward search over `arcs(v)`, stalling a place when an arc of `stall(v)` from a place
 // already reached proves its time too large. Calls on_settle(place, time) for every place
-// settled and not stalled, in (time, id) order, until it returns false. With `parent`, each
-// reached place's parent in the search tree is written there.
+// settled and not stalled, in (time, id) order, until it returns false. Each reached place's
+// label holds its time and the place it was reached from (kNone at the source).
 template <typename Arcs, typename Stall, typename OnSettle>
-std::uint32_t UpwardSearch(std::uint32_t source, std::vector<std::uint32_t>& stamp,
-                           std::vector<TravelTime>& distance, std::uint32_t generation,
-                           std::vector<std::uint64_t>& heap, Arcs&& arcs, Stall&& stall,
-                           OnSettle&& on_settle, std::uint32_t* parent = nullptr) {
+std::uint32_t UpwardSearch(std::uint32_t source, std::vector<SearchLabel>& labels,
+                           std::uint32_t generation, std::vector<std::uint64_t>& heap, Arcs&& arcs,
+                           Stall&& stall, OnSettle&& on_settle) {
   heap.clear();
-  stamp[source] = generation;
-  distance[source] = 0;
+  labels[source] = {generation, 0, kNone};
   HeapPush(heap, HeapKey(0, source));
   std::uint32_t settled = 0;
   while (!heap.empty()) {
     const std::uint64_t key = HeapPop(heap);
     const std::uint32_t v = KeyPlace(key);
     const TravelTime d = KeyTime(key);
-    if (d != distance[v]) continue;
+    if (d != labels[v].distance) continue;
     ++settled;
     bool stalled = false;
     for (const ChArc& arc : stall(v)) {
-      if (stamp[arc.other] == generation && SaturatingAdd(distance[arc.other], arc.time) < d) {
+      const SearchLabel& other = labels[arc.other];
+      if (other.stamp == generation && SaturatingAdd(other.distance, arc.time) < d) {
         stalled = true;
         break;
       }
@@ -62,10 +62,9 @@ std::uint32_t UpwardSearch(std::uint32_t source, std::vector<std::uint32_t>& sta
     for (const ChArc& arc : arcs(v)) {
       const TravelTime nd = SaturatingAdd(d, arc.time);
       if (nd == kInfiniteTime) continue;
-      if (stamp[arc.other] != generation || nd < distance[arc.other]) {
-        stamp[arc.other] = generation;
-        distance[arc.other] = nd;
-        if (parent != nullptr) parent[arc.other] = v;
+      SearchLabel& other = labels[arc.other];
+      if (other.stamp != generation || nd < other.distance) {
+        other = {generation, nd, v};
         HeapPush(heap, HeapKey(nd, arc.other));
       }
     }
@@ -73,9 +72,16 @@ std::uint32_t UpwardSearch(std::uint32_t source, std::vector<std::uint32_t>& sta
   return settled;
 }
 
+// A new generation of stamps or labels: every place unreached again.
 void NextGeneration(std::uint32_t& generation, std::vector<std::uint32_t>& stamp) {
   if (++generation == 0) {
     std::fill(stamp.begin(), stamp.end(), 0);
+    generation = 1;
+  }
+}
+void NextGeneration(std::uint32_t& generation, std::vector<SearchLabel>& labels) {
+  if (++generation == 0) {
+    std::fill(labels.begin(), labels.end(), SearchLabel{});
     generation = 1;
   }
 }
@@ -496,41 +502,52 @@ std::size_t ChIndex::MemoryBytes() const {
 CandidateSet::CandidateSet(const ChIndex& index)
     : index_(&index),
       bucket_of_rank_(index.place_count(), kNoBucket),
-      stamp_(index.place_count(), 0),
-      distance_(index.place_count(), kInfiniteTime) {}
+      labels_(index.place_count()) {}
 
 bool CandidateSet::Add(const OffsetTarget& target) {
   if (!Accepts(target)) return false;
-  // Teams travel to the unit: the candidate's search goes up from its place along arcs as
-  // they run, stalled by arcs coming down into a place.
-  NextGeneration(generation_, stamp_);
-  const ChIndex& ch = *index_;
-  settled_.clear();
-  UpwardSearch(
-      ch.rank(target.place), stamp_, distance_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
-      [this](std::uint32_t v, TravelTime d) {
-        settled_.push_back({v, d});
-        return true;
-      });
-  Insert(target);
+  Search(target.place);
+  Insert(target, true);
   return true;
 }
 
-bool CandidateSet::AddCopied(const OffsetTarget& target, const CandidateSet& other) {
-  const std::uint32_t other_slot = other.SlotOf(target.tag);
-  if (other.index_ != index_ || other_slot == kNoSlot ||
-      other.slots_[other_slot].target.place != target.place) {
-    return Add(target);
+std::size_t CandidateSet::AddAll(std::span<const OffsetTarget> targets) {
+  std::size_t added = 0;
+  for (const OffsetTarget& target : targets) {
+    if (!Accepts(target)) continue;
+    Search(target.place);
+    Insert(target, false);
+    ++added;
   }
-  if (!Accepts(target)) return false;
+  // Every bucket that got entries out of order: sorted once, positions written back.
+  for (std::uint32_t b = 0; b < buckets_.size(); ++b) {
+    std::vector<Entry>& bucket = buckets_[b];
+    if (std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) continue;
+    std::sort(bucket.begin(), bucket.end(), EntryBefore);
+    Renumber(bucket, 0);
+  }
+  return added;
+}
+
+void CandidateSet::Search(PlaceId place) {
+  // Teams travel to the unit: the candidate's search goes up from its place along arcs as
+  // they run, stalled by arcs coming down into a place.
+  NextGeneration(generation_, labels_);
+  const ChIndex& ch = *index_;
   settled_.clear();
-  for (const Record& record : other.slots_[other_slot].records) {
-    const Entry& e = other.buckets_[other.bucket_of_rank_[record.rank]][record.pos];
-    settled_.push_back({record.rank, e.travel});
-  }
-  Insert(target);
-  return true;
+  UpwardSearch(
+      ch.rank(place), labels_, generation_, heap_,
+      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
+      [this](std::uint32_t v, TravelTime d) {
+        // A place is reached from one settled (and not stalled) before it, whose label's parent
+        // already holds its index in settled_; v's own label is not written again (a settled
+        // place's time never falls), so its parent now takes v's index.
+        SearchLabel& label = labels_[v];
+        const std::uint32_t parent = label.parent == kNone ? kNoRecord : labels_[label.parent].parent;
+        label.parent = static_cast<std::uint32_t>(settled_.size());
+        settled_.push_back({v, d, parent});
+        return true;
+      });
 }
 
 bool CandidateSet::Accepts(const OffsetTarget& target) const {
@@ -538,7 +555,12 @@ bool CandidateSet::Accepts(const OffsetTarget& target) const {
          target.offset != kInfiniteTime && SlotOf(target.tag) == kNoSlot;
 }
 
-void CandidateSet::Insert(const OffsetTarget& target) {
+void CandidateSet::Renumber(std::vector<Entry>& bucket, std::size_t from) {
+  for (std::size_t i = from; i < bucket.size(); ++i)
+    slots_[bucket[i].slot].records[bucket[i].back].pos = static_cast<std::uint32_t>(i);
+}
+
+void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
   std::uint32_t slot = 0;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -549,14 +571,17 @@ void CandidateSet::Insert(const OffsetTarget& target) {
   }
   if (target.tag >= slot_of_tag_.size()) slot_of_tag_.resize(std::size_t{target.tag} + 1, kNoSlot);
   slot_of_tag_[target.tag] = slot;
-  Slot& s = slots_[slot];
-  s.target = target;
-  s.dense = static_cast<std::uint32_t>(targets_.size());
-  s.records.clear();
+  {
+    Slot& s = slots_[slot];
+    s.target = target;
+    s.dense = static_cast<std::uint32_t>(targets_.size());
+    s.records.clear();
+    s.records.reserve(settled_.size());
+  }
   targets_.push_back(target);
   slot_of_dense_.push_back(slot);
   if (!min_offset_stale_) min_offset_ = std::min(min_offset_, target.offset);
-  for (const auto& [rank, travel] : settled_) {
+  for (const auto& [rank, travel, parent] : settled_) {
     std::uint32_t b = bucket_of_rank_[rank];
     if (b == kNoBucket) {
       if (!free_buckets_.empty()) {
@@ -569,9 +594,18 @@ void CandidateSet::Insert(const OffsetTarget& target) {
       bucket_of_rank_[rank] = b;
     }
     std::vector<Entry>& bucket = buckets_[b];
-    s.records.push_back({rank, static_cast<std::uint32_t>(bucket.size())});
-    bucket.push_back({slot, travel, SaturatingAdd(travel, target.offset),
-                      static_cast<std::uint32_t>(s.records.size() - 1)});
+    std::vector<Record>& records = slots_[slot].records;
+    const Entry entry{slot, travel, SaturatingAdd(travel, target.offset),
+                      static_cast<std::uint32_t>(records.size())};
+    records.push_back({rank, static_cast<std::uint32_t>(bucket.size()), parent});
+    if (!sorted) {
+      bucket.push_back(entry);
+      continue;
+    }
+    const auto at = std::upper_bound(bucket.begin(), bucket.end(), entry, EntryBefore);
+    const std::size_t pos = static_cast<std::size_t>(at - bucket.begin());
+    bucket.insert(at, entry);
+    Renumber(bucket, pos);
   }
   entry_count_ += settled_.size();
 }
@@ -584,10 +618,8 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   for (const Record& record : s.records) {
     const std::uint32_t b = bucket_of_rank_[record.rank];
     std::vector<Entry>& bucket = buckets_[b];
-    const Entry moved = bucket.back();
-    bucket[record.pos] = moved;
-    slots_[moved.slot].records[moved.back].pos = record.pos;
-    bucket.pop_back();
+    bucket.erase(bucket.begin() + record.pos);
+    Renumber(bucket, record.pos);
     if (bucket.empty()) {
       bucket_of_rank_[record.rank] = kNoBucket;
       free_buckets_.push_back(b);
@@ -608,6 +640,48 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   return true;
 }
 
+std::string CandidateSet::CheckConsistency() const {
+  for (std::uint32_t rank = 0; rank < bucket_of_rank_.size(); ++rank) {
+    const std::uint32_t b = bucket_of_rank_[rank];
+    if (b == kNoBucket) continue;
+    const std::vector<Entry>& bucket = buckets_[b];
+    if (bucket.empty()) return "rank " + std::to_string(rank) + ": an empty bucket kept";
+    if (!std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) {
+      return "rank " + std::to_string(rank) + ": bucket not sorted by total";
+    }
+    for (std::size_t i = 0; i < bucket.size(); ++i) {
+      const Entry& e = bucket[i];
+      if (e.slot >= slots_.size() || e.back >= slots_[e.slot].records.size()) {
+        return "rank " + std::to_string(rank) + ": entry " + std::to_string(i) + " points nowhere";
+      }
+      const Record& r = slots_[e.slot].records[e.back];
+      if (r.rank != rank || r.pos != i) {
+        return "rank " + std::to_string(rank) + ": entry " + std::to_string(i) +
+               " and its record disagree";
+      }
+    }
+  }
+  std::size_t records = 0;
+  for (const OffsetTarget& t : targets_) {
+    const Slot& s = slots_[SlotOf(t.tag)];
+    records += s.records.size();
+    for (std::size_t i = 0; i < s.records.size(); ++i) {
+      const Record& r = s.records[i];
+      if ((r.parent == kNoRecord) != (i == 0) || (r.parent != kNoRecord && r.parent >= i)) {
+        return "tag " + std::to_string(t.tag) + ": record " + std::to_string(i) +
+               " has a parent out of its search order";
+      }
+      const std::uint32_t b = bucket_of_rank_[r.rank];
+      if (b == kNoBucket || r.pos >= buckets_[b].size() || buckets_[b][r.pos].back != i) {
+        return "tag " + std::to_string(t.tag) + ": record " + std::to_string(i) +
+               " points at another entry";
+      }
+    }
+  }
+  if (records != entry_count_) return "entry count differs from the records";
+  return "";
+}
+
 TravelTime CandidateSet::min_offset() const {
   if (min_offset_stale_) {
     min_offset_ = kInfiniteTime;
@@ -620,7 +694,7 @@ TravelTime CandidateSet::min_offset() const {
 
 std::size_t CandidateSet::MemoryBytes() const {
   std::size_t bytes = bucket_of_rank_.size() * sizeof(std::uint32_t) +
-                      (stamp_.size() + distance_.size()) * sizeof(std::uint32_t) +
+                      labels_.size() * sizeof(SearchLabel) +
                       buckets_.size() * sizeof(std::vector<Entry>) + slots_.size() * sizeof(Slot) +
                       slot_of_tag_.size() * sizeof(std::uint32_t);
   for (const auto& bucket : buckets_)
@@ -635,18 +709,14 @@ std::size_t CandidateSet::MemoryBytes() const {
 ChQuery::ChQuery(const ChIndex& index, const RoadGraph& graph)
     : index_(&index),
       exact_(graph),
-      stamp_(index.place_count(), 0),
-      distance_(index.place_count(), kInfiniteTime),
-      forward_stamp_(index.place_count(), 0),
-      forward_distance_(index.place_count(), kInfiniteTime),
-      parent_(index.place_count(), kNone),
-      forward_parent_(index.place_count(), kNone) {}
+      labels_(index.place_count()),
+      forward_labels_(index.place_count()) {}
 
 void ChQuery::Start() {
   ++generation_;
   if (generation_ == 0) {
-    std::fill(stamp_.begin(), stamp_.end(), 0);
-    std::fill(forward_stamp_.begin(), forward_stamp_.end(), 0);
+    std::fill(labels_.begin(), labels_.end(), SearchLabel{});
+    std::fill(forward_labels_.begin(), forward_labels_.end(), SearchLabel{});
     generation_ = 1;
   }
   settled_count_ = 0;
@@ -661,25 +731,24 @@ TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
   Start();
   const ChIndex& ch = *index_;
   settled_count_ += UpwardSearch(
-      ch.rank(from), forward_stamp_, forward_distance_, generation_, heap_,
+      ch.rank(from), forward_labels_, generation_, heap_,
       [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
-      [](std::uint32_t, TravelTime) { return true; }, forward_parent_.data());
+      [](std::uint32_t, TravelTime) { return true; });
   TravelTime best = kInfiniteTime;
   settled_count_ += UpwardSearch(
-      ch.rank(to), stamp_, distance_, generation_, heap_,
+      ch.rank(to), labels_, generation_, heap_,
       [&ch](std::uint32_t v) { return ch.down(v); }, [&ch](std::uint32_t v) { return ch.up(v); },
       [&](std::uint32_t v, TravelTime d) {
         if (d >= best) return false;
-        if (forward_stamp_[v] == generation_) {
-          const TravelTime via = SaturatingAdd(forward_distance_[v], d);
+        if (forward_labels_[v].stamp == generation_) {
+          const TravelTime via = SaturatingAdd(forward_labels_[v].distance, d);
           if (via < best) {
             best = via;
             meeting_ = v;
           }
         }
         return true;
-      },
-      parent_.data());
+      });
   return best;
 }
 
@@ -693,46 +762,46 @@ const ChArc& ArcTo(std::span<const ChArc> arcs, std::uint32_t other) {
 
 // Appends the places after rank `a` along `arc` from `a` to `b`, shortcuts unpacked: a shortcut
 // through m is the arc from a down into m followed by the arc from m up to b.
-void Unpack(const ChIndex& ch, std::uint32_t a, std::uint32_t b, const ChArc& arc,
-            std::vector<PlaceId>& out) {
+void UnpackArc(const ChIndex& ch, std::uint32_t a, std::uint32_t b, const ChArc& arc,
+               std::vector<PlaceId>& out) {
   if (!arc.middle.valid()) {
     out.push_back(ch.place_of_rank(b));
     return;
   }
   const std::uint32_t m = ch.rank(arc.middle);
-  Unpack(ch, a, m, ArcTo(ch.down(m), a), out);
-  Unpack(ch, m, b, ArcTo(ch.up(m), b), out);
+  UnpackArc(ch, a, m, ArcTo(ch.down(m), a), out);
+  UnpackArc(ch, m, b, ArcTo(ch.up(m), b), out);
 }
 
 }  // namespace
 
-std::vector<PlaceId> ChQuery::Path(PlaceId from, PlaceId to) {
+std::vector<PlaceId> ChIndex::Unpack(std::span<const std::uint32_t> ranks) const {
   std::vector<PlaceId> places;
-  if (Time(from, to) == kInfiniteTime) return places;
-  std::vector<std::uint32_t> down;
-  for (std::uint32_t r = meeting_; r != index_->rank(to); r = parent_[r])
-    down.push_back(r);
-  down.push_back(index_->rank(to));
-  AppendPath(index_->rank(from), down, places);
+  if (ranks.empty()) return places;
+  places.push_back(place_of_rank(ranks.front()));
+  for (std::size_t i = 1; i < ranks.size(); ++i) {
+    const std::uint32_t a = ranks[i - 1], b = ranks[i];
+    // Up from a lower place along its upward arc, or down along the arc stored at the lower.
+    UnpackArc(*this, a, b, b > a ? ArcTo(up(a), b) : ArcTo(down(b), a), places);
+  }
   return places;
 }
 
-void ChQuery::AppendPath(std::uint32_t from, std::span<const std::uint32_t> down,
-                         std::vector<PlaceId>& places) const {
-  const ChIndex& ch = *index_;
-  // The upward half from `from` to the meeting place, read backwards along the parents.
-  std::vector<std::uint32_t> up_ranks;
-  for (std::uint32_t r = down.front(); r != from; r = forward_parent_[r])
-    up_ranks.push_back(r);
-  places.push_back(ch.place_of_rank(from));
-  std::uint32_t at = from;
-  for (auto it = up_ranks.rbegin(); it != up_ranks.rend(); ++it) {
-    Unpack(ch, at, *it, ArcTo(ch.up(at), *it), places);
-    at = *it;
+std::vector<PlaceId> ChQuery::Path(PlaceId from, PlaceId to) {
+  if (Time(from, to) == kInfiniteTime) return {};
+  // Up from `from` to the meeting place along the forward search's tree, read backwards, then
+  // down along the backward search's tree to `to`.
+  std::vector<std::uint32_t> ranks;
+  const std::uint32_t source = index_->rank(from), target = index_->rank(to);
+  for (std::uint32_t r = meeting_; r != source; r = forward_labels_[r].parent)
+    ranks.push_back(r);
+  ranks.push_back(source);
+  std::reverse(ranks.begin(), ranks.end());
+  for (std::uint32_t r = meeting_; r != target;) {
+    r = labels_[r].parent;
+    ranks.push_back(r);
   }
-  // The downward half from the meeting place to the unit.
-  for (std::size_t i = 1; i < down.size(); ++i)
-    Unpack(ch, down[i - 1], down[i], ArcTo(ch.down(down[i]), down[i - 1]), places);
+  return index_->Unpack(ranks);
 }
 
 std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
@@ -753,24 +822,92 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
   return NearestInIndex(place, candidates, options);
 }
 
+namespace {
+constexpr auto kAllowAll = [](std::uint32_t) { return true; };
+}  // namespace
+
 std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place,
                                                      const CandidateSet& candidates,
                                                      const NearestOptions& options) {
+  return NearestInIndex(place, candidates, options, kAllowAll);
+}
+
+std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place,
+                                                     const CandidateSet& candidates,
+                                                     const NearestOptions& options,
+                                                     FunctionRef<bool(std::uint32_t)> allowed) {
   last_was_exact_ = false;
-  return Hierarchy(place, candidates, options, false);
+  return Hierarchy(place, candidates, options, false, allowed);
 }
 
 std::span<const OffsetReach> ChQuery::NearestByTravel(PlaceId place,
                                                       const CandidateSet& candidates,
                                                       const NearestOptions& options) {
   last_was_exact_ = false;
-  return Hierarchy(place, candidates, options, true);
+  return Hierarchy(place, candidates, options, true, kAllowAll);
+}
+
+namespace {
+
+bool Better(const OffsetReach& a, const OffsetReach& b) {
+  return a.total != b.total ? a.total < b.total : a.tag < b.tag;
+}
+
+}  // namespace
+
+std::uint32_t ChQuery::WorstOf(const std::vector<Found>& list) {
+  std::uint32_t worst = 0;
+  for (std::uint32_t i = 1; i < list.size(); ++i) {
+    if (Better(list[worst].reach, list[i].reach)) worst = i;
+  }
+  return worst;
+}
+
+void ChQuery::Offer(std::vector<Found>& list, std::uint32_t k, std::uint32_t& worst, const Found& f,
+                    FunctionRef<bool(std::uint32_t)> allowed) {
+  for (Found& held : list) {
+    if (held.reach.tag != f.reach.tag) continue;
+    if (f.reach.total < held.reach.total) {
+      held = f;
+      if (list.size() == k) worst = WorstOf(list);
+    }
+    return;
+  }
+  // Asked only of a new candidate that would enter; one refused may be asked again at another
+  // of its bucket places.
+  if (!allowed(f.reach.tag)) return;
+  if (list.size() < k) {
+    list.push_back(f);
+    if (list.size() == k) worst = WorstOf(list);
+  } else if (Better(f.reach, list[worst].reach)) {
+    list[worst] = f;
+    worst = WorstOf(list);
+  }
+}
+
+void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
+                           const NearestOptions& options, std::vector<Found>& list,
+                           std::uint32_t& worst) {
+  // Buckets are sorted by total, not by travel: every entry is read.
+  for (const CandidateSet::Entry& e : candidates.Bucket(v)) {
+    ++entries_read_;
+    const TravelTime travel = SaturatingAdd(d, e.travel);
+    if (travel > options.max_time) continue;
+    if (list.size() == options.k && travel > list[worst].reach.total) continue;
+    const OffsetTarget& t = candidates.slots_[e.slot].target;
+    Offer(list, options.k, worst, {{t.tag, t.place, travel, travel}, v, e.slot, e.back},
+          kAllowAll);
+  }
 }
 
 std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSet& candidates,
-                                                const NearestOptions& options, bool by_travel) {
+                                                const NearestOptions& options, bool by_travel,
+                                                FunctionRef<bool(std::uint32_t)> allowed) {
   best_.clear();
   found_.clear();
+  scanned_.clear();
+  complete_below_ = 0;
+  last_candidates_ = &candidates;
   last_place_ = place;
   last_answer_valid_ = false;
   Start();
@@ -783,101 +920,104 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
   // The K best by (total, tag) so far, each candidate once with the least total seen and the
   // place where its route meets the unit's search; a candidate's total only falls as more
   // meeting places are read.
-  auto better = [](const Found& a, const Found& b) {
-    return a.reach.total != b.reach.total ? a.reach.total < b.reach.total
-                                          : a.reach.tag < b.reach.tag;
-  };
   std::uint32_t worst = 0;  // index of the worst in found_ once it holds k
-  auto find_worst = [&] {
-    worst = 0;
-    for (std::uint32_t i = 1; i < found_.size(); ++i) {
-      if (better(found_[worst], found_[i])) worst = i;
-    }
-  };
   const ChIndex& ch = *index_;
+  complete_below_ = kInfiniteTime;
   settled_count_ = UpwardSearch(
-      ch.rank(place), stamp_, distance_, generation_, heap_,
+      ch.rank(place), labels_, generation_, heap_,
       [&ch](std::uint32_t v) { return ch.down(v); }, [&ch](std::uint32_t v) { return ch.up(v); },
       [&](std::uint32_t v, TravelTime d) {
         // Ties on total break by tag, so only a strictly larger bound ends the search.
         const TravelTime floor = SaturatingAdd(d, min_offset);
-        if (floor > options.max_time) return false;
-        if (found_.size() == options.k && floor > found_[worst].reach.total) return false;
-        const std::span<const CandidateSet::Entry> bucket = candidates.Bucket(v);
-        entries_read_ += bucket.size();
-        for (const CandidateSet::Entry& e : bucket) {
-          const TravelTime total = SaturatingAdd(d, by_travel ? e.travel : e.total);
-          if (total > options.max_time) continue;
-          if (found_.size() == options.k && total > found_[worst].reach.total) continue;
+        if (floor > options.max_time ||
+            (found_.size() == options.k && floor > found_[worst].reach.total)) {
+          complete_below_ = d;  // every place nearer than d was settled
+          return false;
+        }
+        scanned_.push_back({v, d});
+        if (by_travel) {
+          ReadByTravel(candidates, v, d, options, found_, worst);
+          return true;
+        }
+        for (const CandidateSet::Entry& e : candidates.Bucket(v)) {
+          ++entries_read_;
+          const TravelTime total = SaturatingAdd(d, e.total);
+          // The bucket is sorted by e.total: nothing further on can do better.
+          if (total > options.max_time) break;
+          if (found_.size() == options.k && total > found_[worst].reach.total) break;
           const OffsetTarget& t = candidates.slots_[e.slot].target;
-          const Found f{{t.tag, t.place, SaturatingAdd(d, e.travel), total}, v};
-          bool seen = false;
-          for (std::uint32_t i = 0; i < found_.size(); ++i) {
-            if (found_[i].reach.tag != t.tag) continue;
-            seen = true;
-            if (total < found_[i].reach.total) {
-              found_[i] = f;
-              if (found_.size() == options.k) find_worst();
-            }
-            break;
-          }
-          if (seen) continue;
-          if (found_.size() < options.k) {
-            found_.push_back(f);
-            if (found_.size() == options.k) find_worst();
-          } else if (better(f, found_[worst])) {
-            found_[worst] = f;
-            find_worst();
-          }
+          Offer(found_, options.k, worst,
+                {{t.tag, t.place, SaturatingAdd(d, e.travel), total}, v, e.slot, e.back}, allowed);
         }
         return true;
-      },
-      parent_.data());
-  std::sort(found_.begin(), found_.end(), better);
+      });
+  std::sort(found_.begin(), found_.end(),
+            [](const Found& a, const Found& b) { return Better(a.reach, b.reach); });
   for (const Found& f : found_)
     best_.push_back(f.reach);
   last_answer_valid_ = true;
   return best_;
 }
 
+std::span<const OffsetReach> ChQuery::NearestByTravelAgain(const NearestOptions& options) {
+  window_.clear();
+  last_was_reread_ = false;
+  if (last_candidates_ == nullptr) return window_;
+  if (!last_answer_valid_ ||
+      (options.max_time >= complete_below_ && complete_below_ != kInfiniteTime)) {
+    // The last search stopped too near, or did not run: a search of its own (which replaces
+    // the last answer).
+    const std::span<const OffsetReach> found =
+        NearestByTravel(last_place_, *last_candidates_, options);
+    window_.assign(found.begin(), found.end());
+    return window_;
+  }
+  // The places of the unit's search nearer than max_time were all settled and read by the last
+  // search, in the order a search of its own would settle them.
+  last_was_reread_ = true;
+  std::vector<Found> list;
+  std::uint32_t worst = 0;
+  for (const auto& [v, d] : scanned_) {
+    if (d > options.max_time) break;
+    if (list.size() == options.k && d > list[worst].reach.total) break;
+    ReadByTravel(*last_candidates_, v, d, options, list, worst);
+  }
+  std::sort(list.begin(), list.end(),
+            [](const Found& a, const Found& b) { return Better(a.reach, b.reach); });
+  for (const Found& f : list)
+    window_.push_back(f.reach);
+  return window_;
+}
+
 std::optional<ChQuery::AnswerRoute> ChQuery::KeepRouteOfLastAnswer(std::uint32_t tag) const {
-  if (!last_answer_valid_) return std::nullopt;
+  if (!last_answer_valid_ || last_candidates_ == nullptr) return std::nullopt;
   const auto it = std::find_if(found_.begin(), found_.end(),
                                [tag](const Found& f) { return f.reach.tag == tag; });
   if (it == found_.end()) return std::nullopt;
+  const CandidateSet& set = *last_candidates_;
+  if (it->slot >= set.slots_.size()) return std::nullopt;
+  const CandidateSet::Slot& slot = set.slots_[it->slot];
+  if (set.SlotOf(tag) != it->slot || slot.target.place != it->reach.place ||
+      it->record >= slot.records.size() || slot.records[it->record].rank != it->meeting) {
+    return std::nullopt;  // the set changed since the answer
+  }
   AnswerRoute route;
-  route.from = index_->rank(it->reach.place);
-  // The unit's search tree (parent_) from the meeting place down to the unit.
+  // The candidate's own search tree from the meeting place back to the candidate, reversed...
+  for (std::uint32_t i = it->record; i != CandidateSet::kNoRecord; i = slot.records[i].parent)
+    route.ranks.push_back(slot.records[i].rank);
+  std::reverse(route.ranks.begin(), route.ranks.end());
+  // ... then the unit's search tree (parent_) from the meeting place down to the unit.
   const std::uint32_t unit = index_->rank(last_place_);
-  for (std::uint32_t r = it->meeting; r != unit; r = parent_[r])
-    route.down.push_back(r);
-  route.down.push_back(unit);
+  for (std::uint32_t r = it->meeting; r != unit;) {
+    r = labels_[r].parent;
+    route.ranks.push_back(r);
+  }
   return route;
 }
 
-std::vector<PlaceId> ChQuery::PathOf(const AnswerRoute& route) {
-  std::vector<PlaceId> places;
-  if (route.down.empty()) return places;
-  const ChIndex& ch = *index_;
-  const std::uint32_t meeting = route.down.front();
-  // The candidate's own upward search, as CandidateSet::Add ran it, up to the meeting place:
-  // the same search settles the same places with the same parents.
-  const std::uint32_t settled = settled_count_;
-  const std::uint64_t entries = entries_read_;
-  Start();  // a new generation for the forward stamps; parent_ is not stamped
-  settled_count_ = settled;
-  entries_read_ = entries;
-  UpwardSearch(
-      route.from, forward_stamp_, forward_distance_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
-      [meeting](std::uint32_t v, TravelTime) { return v != meeting; }, forward_parent_.data());
-  AppendPath(route.from, route.down, places);
-  return places;
-}
-
-std::vector<PlaceId> ChQuery::PathOfLastAnswer(std::uint32_t tag) {
+std::vector<PlaceId> ChQuery::PathOfLastAnswer(std::uint32_t tag) const {
   const std::optional<AnswerRoute> route = KeepRouteOfLastAnswer(tag);
-  return route ? PathOf(*route) : std::vector<PlaceId>{};
+  return route ? index_->Unpack(route->ranks) : std::vector<PlaceId>{};
 }
 
 }  // namespace baiying

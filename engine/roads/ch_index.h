@@ -37,8 +37,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "engine/core/function_ref.h"
 #include "engine/core/ids.h"
 #include "engine/core/status.h"
 #include "engine/core/time.h"
@@ -129,6 +131,13 @@ class ChIndex {
     return {down_.data() + first_down_[r], down_.data() + first_down_[r + 1]};
   }
 
+  // The places along a route given by the ranks it passes in the hierarchy (consecutive ranks
+  // joined by an arc of the index, up or down), shortcuts unpacked: every place of the road
+  // graph it passes, the first and last included. Read-only: any thread may call it.
+  // Precondition: each two consecutive ranks are joined by an arc of this index (as in a route
+  // kept by ChQuery::KeepRouteOfLastAnswer).
+  std::vector<PlaceId> Unpack(std::span<const std::uint32_t> ranks) const;
+
   std::uint64_t shortcut_count() const { return shortcut_count_; }
   // Bytes held by the index's arrays.
   std::size_t MemoryBytes() const;
@@ -148,14 +157,28 @@ class ChIndex {
   std::vector<ArcId> closed_arcs_;
 };
 
+namespace roads_internal {
+// What a search knows of a place: reached in generation `stamp`, in `distance`, from `parent`
+// (a rank; 0xffffffff at the source). Kept together so that reaching a place touches one
+// cache line, not three: on a large graph a query's time is mostly cache misses.
+struct SearchLabel {
+  std::uint32_t stamp = 0;
+  TravelTime distance = kInfiniteTime;
+  std::uint32_t parent = 0xffffffffu;
+};
+}  // namespace roads_internal
+
 // The candidate teams of one specialty, kept with their bucket entries in the index: each
 // candidate is a team (tag) at a place with an offset (its mobilization delay). Add costs one
-// upward search from the candidate's place (microseconds); Remove deletes that candidate's own
-// entries in O(1) each. Neither touches any other candidate.
+// upward search from the candidate's place and the insertion of its entries (a few dozen) into
+// buckets kept sorted by total (offset + travel), so that a query stops reading a bucket at the
+// K-th best; Remove deletes them. Neither touches any other candidate's search, only the
+// positions of entries in the buckets they share.
 //
-// The dispatcher keeps one CandidateSet per specialty of the teams free to go (on duty, not on
-// an assignment, not suspended); the rules that depend on the request (mode, altitude, scope,
-// declines) are a filter on the answer, asking for more than K while too many are filtered out.
+// The dispatcher keeps one CandidateSet per specialty with every team holding it, at the place
+// where it is now; whether a team is free, and the rules that depend on the request (mode,
+// altitude, scope, declines), are a filter the query asks about the candidates it would answer.
+// A team's entries change only when it moves.
 class CandidateSet {
  public:
   explicit CandidateSet(const ChIndex& index);
@@ -163,10 +186,9 @@ class CandidateSet {
   // False, and nothing changes, when the tag is already a candidate, the place is out of range
   // or the offset is kInfiniteTime (a team that can never leave is not a candidate).
   bool Add(const OffsetTarget& target);
-  // The same as Add, taking the candidate's search from `other` (a set on the same index that
-  // holds target.tag at target.place) instead of searching again: a team moved from one set to
-  // another costs bucket writes only. Falls back to Add when `other` does not hold it there.
-  bool AddCopied(const OffsetTarget& target, const CandidateSet& other);
+  // Add for each of `targets`, the buckets sorted once at the end instead of an insertion
+  // each: for filling a set with many candidates at once. Returns how many were added.
+  std::size_t AddAll(std::span<const OffsetTarget> targets);
   // False when the tag is not a candidate.
   bool Remove(std::uint32_t tag);
   bool Contains(std::uint32_t tag) const { return SlotOf(tag) != kNoSlot; }
@@ -177,6 +199,9 @@ class CandidateSet {
   TravelTime min_offset() const;
   // Bucket entries held (for benchmarks).
   std::size_t entry_count() const { return entry_count_; }
+  // For tests: whether every bucket is sorted by total and every candidate's records point at
+  // its own entries. An explanation of the first fault, or "" when there is none.
+  std::string CheckConsistency() const;
   std::size_t MemoryBytes() const;
 
   const ChIndex& index() const { return *index_; }
@@ -189,9 +214,21 @@ class CandidateSet {
     TravelTime total;    // travel + the candidate's offset
     std::uint32_t back;  // index in the slot's records
   };
+  // The order of every bucket: by total, so that a scan can stop at the K-th best.
+  static bool EntryBefore(const Entry& a, const Entry& b) { return a.total < b.total; }
+  // One place the candidate's upward search settled. The records of a candidate form that
+  // search's tree (parent), so that the route from the candidate up to any of its bucket
+  // places is read back without searching again.
   struct Record {
-    std::uint32_t rank;  // of the bucket's place
-    std::uint32_t pos;   // index in that bucket
+    std::uint32_t rank;    // of the bucket's place
+    std::uint32_t pos;     // index in that bucket
+    std::uint32_t parent;  // index of the record it was reached from; kNoRecord at the start
+  };
+  static constexpr std::uint32_t kNoRecord = 0xffffffffu;
+  struct Settled {
+    std::uint32_t rank;
+    TravelTime travel;
+    std::uint32_t parent;  // index in settled_, kNoRecord at the start
   };
   struct Slot {
     OffsetTarget target;
@@ -205,8 +242,13 @@ class CandidateSet {
   }
 
   bool Accepts(const OffsetTarget& target) const;
-  // Adds `target` with the bucket entries of settled_ (its upward search).
-  void Insert(const OffsetTarget& target);
+  // The upward search from `place`, into settled_.
+  void Search(PlaceId place);
+  // Adds `target` with the bucket entries of settled_ (its upward search), each at its sorted
+  // place, or at the end of its bucket when `sorted` is false (AddAll sorts afterwards).
+  void Insert(const OffsetTarget& target, bool sorted);
+  // Writes each entry's position in its bucket back to its record, from `from` on.
+  void Renumber(std::vector<Entry>& bucket, std::size_t from);
 
   std::span<const Entry> Bucket(std::uint32_t rank) const {
     const std::uint32_t b = bucket_of_rank_[rank];
@@ -228,12 +270,12 @@ class CandidateSet {
   std::vector<std::vector<Entry>> buckets_;
   std::vector<std::uint32_t> free_buckets_;
   std::size_t entry_count_ = 0;
-  // Scratch for the upward searches of Add, by rank.
-  std::vector<std::uint32_t> stamp_;
-  std::vector<TravelTime> distance_;
+  // Scratch for the upward searches of Add, by rank. A settled place's parent is then
+  // overwritten with its index in settled_.
+  std::vector<roads_internal::SearchLabel> labels_;
   std::uint32_t generation_ = 0;
   std::vector<std::uint64_t> heap_;
-  std::vector<std::pair<std::uint32_t, TravelTime>> settled_;
+  std::vector<Settled> settled_;
 };
 
 // The searches on a ChIndex, with their scratch space: sized once for the index, reset by a
@@ -263,9 +305,15 @@ class ChQuery {
 
   // The same question answered by the index without looking at closures: for a caller that
   // has checked the index was built for the arcs closed now (the dispatcher caches that check
-  // per command instead of listing the closed arcs on every question).
+  // per command instead of listing the closed arcs on every question). With `allowed`, only
+  // the candidates for which allowed(tag) holds are answered: the K best of those, exactly, in
+  // one search (the filter is asked only about a candidate that would enter the answer, so a
+  // costly rule is asked rarely). `allowed` must not change its mind during the call.
   std::span<const OffsetReach> NearestInIndex(PlaceId place, const CandidateSet& candidates,
                                               const NearestOptions& options);
+  std::span<const OffsetReach> NearestInIndex(PlaceId place, const CandidateSet& candidates,
+                                              const NearestOptions& options,
+                                              FunctionRef<bool(std::uint32_t)> allowed);
 
   // The same question ranked by road time alone, the candidates' offsets ignored (each answer's
   // total is its travel): the exact search's answer over the candidates with offset 0. Used to
@@ -274,22 +322,30 @@ class ChQuery {
   std::span<const OffsetReach> NearestByTravel(PlaceId place, const CandidateSet& candidates,
                                                const NearestOptions& options);
 
-  // The places along the route of candidate `tag` in the last answer of NearestWithOffsets or
-  // NearestByTravel that the hierarchy gave (not the exact search), from the candidate's place
-  // to the unit's, shortcuts unpacked; empty when `tag` is not in that answer or another search
-  // ran since. Much cheaper than Path: it reuses the answer's search and one small upward
-  // search from the candidate.
-  std::vector<PlaceId> PathOfLastAnswer(std::uint32_t tag);
+  // NearestByTravel(place, candidates, options) for the place and candidates of the last
+  // NearestInIndex (the matcher asks it of every line, to name the nearer teams passed over,
+  // with options.max_time the travel of the slowest team it sends): read off the places that
+  // search settled when they reach max_time, which they do whenever max_time is below the
+  // answer's K-th total less the least offset; else a search of its own. The candidate set
+  // must not have changed since. The span is valid until the next call.
+  std::span<const OffsetReach> NearestByTravelAgain(const NearestOptions& options);
+  // Whether the last NearestByTravelAgain was read off the last search (no search of its own).
+  bool last_was_reread() const { return last_was_reread_; }
 
-  // What PathOfLastAnswer needs, kept so that the route can be unpacked after other searches:
-  // the candidate's place (rank) and the unit's search from the meeting place down to the unit.
+  // The route of a candidate in the last answer by total that the hierarchy gave (not the exact
+  // search, not a window by travel):
+  // the ranks it passes in the hierarchy, from the candidate's place up to where it meets the
+  // unit's search and down to the unit's place. Cheap (no search: read off the candidate's
+  // records and the unit's search tree); ChIndex::Unpack turns it into places, on any thread,
+  // later. Call it before the candidate set changes: nullopt when `tag` is not in the last
+  // answer, the set no longer holds it as it did, or another search ran since.
   struct AnswerRoute {
-    std::uint32_t from = 0;
-    std::vector<std::uint32_t> down;  // ranks, from the meeting place to the unit's
+    std::vector<std::uint32_t> ranks;
   };
   std::optional<AnswerRoute> KeepRouteOfLastAnswer(std::uint32_t tag) const;
-  // The places along a kept route (this query's index only).
-  std::vector<PlaceId> PathOf(const AnswerRoute& route);
+  // The places along the route of `tag` in the last answer: Unpack(KeepRouteOfLastAnswer(tag)),
+  // empty when there is none.
+  std::vector<PlaceId> PathOfLastAnswer(std::uint32_t tag) const;
 
   bool last_was_exact() const { return last_was_exact_; }
   // Places settled by the last hierarchy search, and bucket entries read.
@@ -299,30 +355,42 @@ class ChQuery {
  private:
   void Start();
   std::span<const OffsetReach> Hierarchy(PlaceId place, const CandidateSet& candidates,
-                                         const NearestOptions& options, bool by_travel);
-  // Appends the places from rank `from` up to down.front() (forward_parent_) and down along
-  // `down`, shortcuts unpacked.
-  void AppendPath(std::uint32_t from, std::span<const std::uint32_t> down,
-                  std::vector<PlaceId>& places) const;
+                                         const NearestOptions& options, bool by_travel,
+                                         FunctionRef<bool(std::uint32_t)> allowed);
 
   struct Found {
     OffsetReach reach;
     std::uint32_t meeting = 0;  // rank where its route meets the unit's search
+    std::uint32_t slot = 0;     // the candidate's slot in the set
+    std::uint32_t record = 0;   // its record at the meeting place
   };
+  // The index of the worst of `list` by (total, tag).
+  static std::uint32_t WorstOf(const std::vector<Found>& list);
+  // Offers `f` to `list`, the best k by (total, tag) with each tag once; `worst` indexes the
+  // worst once the list is full.
+  static void Offer(std::vector<Found>& list, std::uint32_t k, std::uint32_t& worst,
+                    const Found& f, FunctionRef<bool(std::uint32_t)> allowed);
+  // Offers every candidate in the bucket of `v` (reached at d) by travel alone.
+  void ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
+                    const NearestOptions& options, std::vector<Found>& list,
+                    std::uint32_t& worst);
 
   const ChIndex* index_;
   RoadQuery exact_;
   std::uint32_t generation_ = 0;
-  std::vector<std::uint32_t> stamp_;
-  std::vector<TravelTime> distance_;
-  std::vector<std::uint32_t> forward_stamp_;
-  std::vector<TravelTime> forward_distance_;
-  std::vector<std::uint32_t> parent_;  // by rank: the backward search's tree
-  std::vector<std::uint32_t> forward_parent_;
+  std::vector<roads_internal::SearchLabel> labels_;  // by rank: the search towards the unit
+  std::vector<roads_internal::SearchLabel> forward_labels_;  // Time's search from the start
   std::uint32_t meeting_ = 0;  // rank where the last Time's two searches met
   std::vector<std::uint64_t> heap_;
   std::vector<OffsetReach> best_;
   std::vector<Found> found_;
+  std::vector<OffsetReach> window_;
+  // The places the last hierarchy search settled and read, in order, with their times; every
+  // place nearer than complete_below_ is among them.
+  std::vector<std::pair<std::uint32_t, TravelTime>> scanned_;
+  TravelTime complete_below_ = 0;
+  bool last_was_reread_ = false;
+  const CandidateSet* last_candidates_ = nullptr;
   PlaceId last_place_;
   bool last_answer_valid_ = false;
   std::uint32_t settled_count_ = 0;

@@ -36,8 +36,7 @@ std::vector<std::string> WithoutRoutes(std::vector<Event> events) {
   std::vector<std::string> out;
   for (Event& e : events) {
     if (auto* a = std::get_if<TeamAssigned>(&e)) {
-      a->explanation.route.clear();
-      a->explanation.distance_m = 0;
+      a->explanation.route = RouteText();
     }
     out.push_back(Describe(e));
   }
@@ -100,13 +99,13 @@ class Run {
           if (a == nullptr) continue;
           const TeamAssigned& x = *exact_sent[i++];
           const bool moved = a->explanation.travel > 0;
-          routes_.Expect(!a->explanation.route.empty() && a->explanation.route != "no route" &&
-                             (moved ? a->explanation.distance_m > 0
-                                    : a->explanation.route == "already there"),
+          const RouteText& route = a->explanation.route;
+          routes_.Expect(!route.text().empty() && route.text() != "no route" &&
+                             (moved ? route.distance_m() > 0 : route.text() == "already there"),
                          [&] { return "seed " + std::to_string(seed_) + ": " + Describe(e); });
           // Two fastest routes may differ in length; the same route has the same length.
-          routes_.Expect(a->explanation.route != x.explanation.route ||
-                             a->explanation.distance_m == x.explanation.distance_m,
+          routes_.Expect(route.text() != x.explanation.route.text() ||
+                             route.distance_m() == x.explanation.route.distance_m(),
                          [&] { return "seed " + std::to_string(seed_) + ": " + Describe(e); });
         }
       }

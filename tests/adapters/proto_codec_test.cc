@@ -434,8 +434,7 @@ TEST_CASE("codec: every event kind encodes with its Describe line") {
   why.eta = 3'720'000;
   why.mobilization = 600'000;
   why.travel = 3'120'000;
-  why.distance_m = 52'000;
-  why.route = "G318 拉萨 -> 日喀则";
+  why.route = RouteText("G318 拉萨 -> 日喀则", 52'000);
   why.alternatives = {{"TM-B", 4'000'000}};
   why.passed_over = {{"TM-C", 60'000, "busy"}};
 
@@ -494,7 +493,7 @@ TEST_CASE("codec: every event kind encodes with its Describe line") {
   CHECK(out.request_accepted().snapped_m() == doctest::Approx(120.5));
   EncodeEvent(events[1], Graph(), &out);
   CHECK(out.team_assigned().explanation().eta_ms() == 3'720'000);
-  CHECK(out.team_assigned().explanation().route() == why.route);
+  CHECK(out.team_assigned().explanation().route() == why.route.text());
   CHECK(out.team_assigned().explanation().alternatives(0).team() == "TM-B");
   CHECK(out.team_assigned().explanation().passed_over(0).why() == "busy");
   EncodeEvent(events[3], Graph(), &out);

@@ -128,11 +128,17 @@ std::string ReachText(std::span<const OffsetReach> reaches) {
   return out.empty() ? " (none)" : out;
 }
 
+// How often NearestByTravelAgain was read off the question's search, and searched again.
+struct WindowPaths {
+  int reread = 0;
+  int searched = 0;
+};
+
 // Random adds and removes on a CandidateSet mirrored in a map, each followed by a few queries
 // whose answers must equal the exact search's over the same candidates.
 void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex& index,
                        TravelTime max_weight, int steps, int queries_per_step,
-                       testing::Tally& tally, const std::string& what) {
+                       testing::Tally& tally, const std::string& what, WindowPaths& paths) {
   const std::uint32_t n = graph.place_count();
   CandidateSet set(index);
   ChQuery ch(index, graph);
@@ -196,7 +202,56 @@ void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex&
       }
       tally.Expect(ch.PathOfLastAnswer(tag_range + 1).empty(),
                    [&] { return what + ": a route for a tag not in the answer"; });
+      // Filtered: the K best of the candidates the filter allows, exactly, in one search.
+      const std::uint32_t salt = static_cast<std::uint32_t>(rng() % 5);
+      auto allowed = [salt](std::uint32_t candidate) { return (candidate * 7 + salt) % 5 >= 2; };
+      std::vector<OffsetTarget> allowed_targets;
+      for (const OffsetTarget& t : targets) {
+        if (allowed(t.tag)) allowed_targets.push_back(t);
+      }
+      const std::span<const OffsetReach> want_filtered_span =
+          exact.NearestWithOffsets(place, Direction::kToPlace, allowed_targets, options);
+      const std::vector<OffsetReach> want_filtered(want_filtered_span.begin(),
+                                                   want_filtered_span.end());
+      const std::span<const OffsetReach> got_filtered = ch.NearestInIndex(place, set, options, allowed);
+      tally.Expect(std::equal(got_filtered.begin(), got_filtered.end(), want_filtered.begin(),
+                              want_filtered.end()),
+                   [&] {
+                     return what + " step " + std::to_string(step) + " filtered by " +
+                            std::to_string(salt) + ": got" + ReachText(got_filtered) + ", want" +
+                            ReachText(want_filtered);
+                   });
+      // The nearest by road time alone (offsets ignored, nothing filtered), alone and as the
+      // window of the same search.
+      NearestOptions window;
+      window.k = std::uniform_int_distribution<std::uint32_t>(1, 8)(rng);
+      if (rng() % 3 == 0) {
+        window.max_time = std::uniform_int_distribution<TravelTime>(0, 3 * max_weight)(rng);
+      }
+      std::vector<OffsetTarget> at_once = targets;
+      for (OffsetTarget& t : at_once) t.offset = 0;
+      const std::span<const OffsetReach> want_window_span =
+          exact.NearestWithOffsets(place, Direction::kToPlace, at_once, window);
+      const std::vector<OffsetReach> want_window(want_window_span.begin(), want_window_span.end());
+      const std::span<const OffsetReach> by_travel = ch.NearestByTravel(place, set, window);
+      const std::vector<OffsetReach> got_by_travel(by_travel.begin(), by_travel.end());
+      // Again after a question: read off that search when it went far enough, else searched.
+      (void)ch.NearestInIndex(place, set, options, allowed);
+      const std::span<const OffsetReach> again = ch.NearestByTravelAgain(window);
+      ++(ch.last_was_reread() ? paths.reread : paths.searched);
+      tally.Expect(got_by_travel == want_window &&
+                       std::equal(again.begin(), again.end(), want_window.begin(),
+                                  want_window.end()),
+                   [&] {
+                     return what + " step " + std::to_string(step) + " window " +
+                            std::to_string(window.k) + " within " +
+                            std::to_string(window.max_time) + ": by travel" +
+                            ReachText(got_by_travel) + ", again" + ReachText(again) + ", want" +
+                            ReachText(want_window);
+                   });
     }
+    const std::string fault = set.CheckConsistency();
+    tally.Expect(fault.empty(), [&] { return what + " step " + std::to_string(step) + ": " + fault; });
   }
 }
 
@@ -254,27 +309,33 @@ TEST_CASE("grids: the hierarchy's times equal Floyd-Warshall's for every pair") 
 TEST_CASE("random graphs: K nearest with offsets over a changing set equals the exact search") {
   std::mt19937 rng(20261130);
   testing::Tally tally("ChQuery::NearestWithOffsets equals RoadQuery's");
+  WindowPaths paths;
   for (int case_index = 0; case_index < 300; ++case_index) {
     const Network net = RandomNetwork(rng, 30);
     const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
     const ChIndex index = MustBuildIndex(graph, RandomOptions(rng));
     CheckAgainstExact(rng, graph, index, net.max_weight, 40, 2, tally,
-                      "case " + std::to_string(case_index));
+                      "case " + std::to_string(case_index), paths);
   }
   CHECK_MESSAGE(tally.ok(), tally.Report());
+  // Both ways of answering the window were compared.
+  CHECK(paths.reread > 1000);
+  CHECK(paths.searched > 1000);
 }
 
 TEST_CASE("grids: K nearest with offsets over a changing set equals the exact search") {
   std::mt19937 rng(20261131);
   testing::Tally tally("ChQuery::NearestWithOffsets equals RoadQuery's on grids");
+  WindowPaths paths;
   for (int case_index = 0; case_index < 4; ++case_index) {
     const Network net = RandomGrid(rng, 30);
     const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
     const ChIndex index = MustBuildIndex(graph);
     CheckAgainstExact(rng, graph, index, net.max_weight, 600, 3, tally,
-                      "grid " + std::to_string(case_index));
+                      "grid " + std::to_string(case_index), paths);
   }
   CHECK_MESSAGE(tally.ok(), tally.Report());
+  CHECK(paths.reread > 100);
 }
 
 TEST_CASE("CandidateSet refuses duplicates, bad places and teams that never leave") {
@@ -491,39 +552,50 @@ TEST_CASE("an index's parts give the same index back, and malformed parts are re
             .find("closed arcs") != std::string::npos);
 }
 
-TEST_CASE("a candidate moved between two sets with its search copied answers as a fresh one") {
+TEST_CASE("a set filled at once answers as one filled one by one, and stays consistent") {
   std::mt19937 rng(20261204);
-  testing::Tally tally("AddCopied equals Add");
+  testing::Tally tally("AddAll equals Add; buckets sorted and records in step");
   for (int case_index = 0; case_index < 100; ++case_index) {
     const Network net = RandomNetwork(rng, 30);
     const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
     const ChIndex index = MustBuildIndex(graph, RandomOptions(rng));
-    CandidateSet from(index), copied(index), fresh(index);
-    std::vector<OffsetTarget> moved;
+    CandidateSet bulk(index), single(index);
+    std::vector<OffsetTarget> targets;
     for (std::uint32_t tag = 0; tag < 2 * net.n; ++tag) {
-      const OffsetTarget t{PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
-                           static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag};
-      REQUIRE(from.Add(t));
-      if (rng() % 2 == 0) moved.push_back(t);
+      targets.push_back({PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
+                         static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag});
     }
-    for (OffsetTarget t : moved) {
-      if (rng() % 4 == 0) t.offset += 1;  // a new offset keeps the copied search
-      if (rng() % 5 == 0) t.place = PlaceId(static_cast<std::uint32_t>(rng() % net.n));
-      tally.Expect(copied.AddCopied(t, from) && fresh.Add(t),
-                   [&] { return "case " + std::to_string(case_index) + ": add refused"; });
-      REQUIRE(from.Remove(t.tag));
+    targets.push_back(targets.front());  // a tag given twice is added once
+    tally.Expect(bulk.AddAll(targets) == targets.size() - 1, [&] {
+      return "case " + std::to_string(case_index) + ": AddAll added another number";
+    });
+    for (const OffsetTarget& t : targets)
+      single.Add(t);
+    // Then the same changes to both: teams moving, leaving, coming back.
+    for (int change = 0; change < 40; ++change) {
+      const std::uint32_t tag = static_cast<std::uint32_t>(rng() % (2 * net.n));
+      const OffsetTarget moved{PlaceId(static_cast<std::uint32_t>(rng() % net.n)),
+                               static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag};
+      for (CandidateSet* set : {&bulk, &single}) {
+        set->Remove(tag);
+        if (change % 3 != 0) set->Add(moved);
+      }
     }
-    tally.Expect(copied.entry_count() == fresh.entry_count() && copied.size() == fresh.size(),
+    for (const CandidateSet* set : {&bulk, &single}) {
+      const std::string fault = set->CheckConsistency();
+      tally.Expect(fault.empty(), [&] { return "case " + std::to_string(case_index) + ": " + fault; });
+    }
+    tally.Expect(bulk.entry_count() == single.entry_count() && bulk.size() == single.size(),
                  [&] { return "case " + std::to_string(case_index) + ": entry counts differ"; });
     ChQuery a(index, graph), b(index, graph);
     for (int q = 0; q < 5; ++q) {
       const PlaceId place(static_cast<std::uint32_t>(rng() % net.n));
       const NearestOptions options{1 + static_cast<std::uint32_t>(rng() % 6), kInfiniteTime};
-      const std::span<const OffsetReach> x = a.NearestWithOffsets(place, copied, options);
-      const std::span<const OffsetReach> y = b.NearestWithOffsets(place, fresh, options);
+      const std::span<const OffsetReach> x = a.NearestWithOffsets(place, bulk, options);
+      const std::span<const OffsetReach> y = b.NearestWithOffsets(place, single, options);
       tally.Expect(std::equal(x.begin(), x.end(), y.begin(), y.end()), [&] {
-        return "case " + std::to_string(case_index) + ": copied" + ReachText(x) + ", fresh" +
-               ReachText(y);
+        return "case " + std::to_string(case_index) + ": all at once" + ReachText(x) +
+               ", one by one" + ReachText(y);
       });
     }
   }

@@ -885,7 +885,7 @@ TEST_CASE("dispatch: a closure elsewhere leaves the ETA of a team already at the
   World w(Star({10, 20}), MakeRegistry({Medical("T1", "p0")}));
   const TeamAssigned a = One<TeamAssigned>(w.Do(0, Request("R1", PlaceId(0), MedicalX(1))));
   CHECK(a.explanation.travel == 0);
-  CHECK(a.explanation.route == "already there");
+  CHECK(a.explanation.route.text() == "already there");
   const std::vector<Event> events = w.Do(1, CloseRoad{PlaceId(0), PlaceId(2), "snow"});
   CHECK_MESSAGE(All<EtaChanged>(events).empty(), Text(events));
   CHECK(w.Team("T1").request_id == "R1");
@@ -936,10 +936,11 @@ TEST_CASE(
   CHECK(x.travel == 60 * kMin);
   CHECK(x.eta == x.mobilization + x.travel);
   CHECK_FALSE(x.late);
-  CHECK(x.distance_m == 2 * (1000 + (30 * kMin) % 997));
-  CHECK_MESSAGE(Contains(x.route, "G318 p5 -> p7"), x.route);
-  CHECK_MESSAGE(Contains(x.route, "S5 p7 -> p0"), x.route);
-  CHECK(x.route.find("G318") < x.route.find("S5"));
+  CHECK(x.route.distance_m() == 2 * (1000 + (30 * kMin) % 997));
+  const std::string& route = x.route.text();
+  CHECK_MESSAGE(Contains(route, "G318 p5 -> p7"), route);
+  CHECK_MESSAGE(Contains(route, "S5 p7 -> p0"), route);
+  CHECK(route.find("G318") < route.find("S5"));
   REQUIRE(x.alternatives.size() == 2);
   CHECK(x.alternatives[0].team == "TG");
   CHECK(x.alternatives[0].eta == 90 * kMin);
@@ -1130,8 +1131,7 @@ class PropertyRun {
   static std::vector<std::string> WithoutRoutes(std::vector<Event> events) {
     for (Event& e : events) {
       if (auto* a = std::get_if<TeamAssigned>(&e)) {
-        a->explanation.route.clear();
-        a->explanation.distance_m = 0;
+        a->explanation.route = RouteText();
       }
     }
     return Lines(events);
