@@ -144,6 +144,11 @@ struct Dispatcher::State {
   std::map<std::string, std::set<std::string>> declined;  // request id -> teams that declined
   std::map<std::string, std::string> suspended;           // team code -> reason, over the registry
   std::vector<bool> suspended_team;                       // by team: in `suspended`
+  // By team: free to go (SyncTeam), asked of every candidate the matcher meets; and while on an
+  // assignment, the priority of its request (what preemption compares).
+  std::vector<std::uint8_t> free_team;
+  std::vector<Priority> serving_priority;
+  std::vector<std::int32_t> free_count;  // by specialty: teams holding it that are free
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<ClosureId>> road_closures;
 
   State(const RoadGraph& g, std::shared_ptr<const Registry> r, const DispatchOptions& o)
@@ -177,14 +182,22 @@ struct Dispatcher::State {
   }
 
   bool IsFree(TeamId t) const {
-    return teams[t.value()].activity == TeamActivity::kAvailable && !suspended_team[t.value()];
+    return free_team[t.value()] != 0;
   }
 
-  // Puts the team's entries at its current place in the pool of each of its specialties.
-  // Cheap when it has not moved; call after every change of a team's place.
+  // Notes whether the team is free to go (on duty, not on an assignment, not suspended) and
+  // puts its index entries at its current place in the pool of each of its specialties.
+  // Cheap when it has not moved; call after every change of a team's activity, place or
+  // suspension.
   void SyncTeam(TeamId t) {
-    if (index == nullptr) return;
     const std::uint32_t i = t.value();
+    const std::uint8_t is_free = teams[i].activity == TeamActivity::kAvailable && !suspended_team[i];
+    if (is_free != free_team[i]) {
+      free_team[i] = is_free;
+      for (SpecialtyId s : specialties_of[i])
+        free_count[s.value()] += is_free ? 1 : -1;
+    }
+    if (index == nullptr) return;
     const PlaceId at = teams[i].location;
     if (pooled_at[i] == at) return;
     const OffsetTarget target{at, ToTravel(team(t).mobilization_delay), i};
@@ -320,6 +333,10 @@ struct Dispatcher::State {
   // by (ETA, team id).
   std::vector<OffsetReach> BestTeams(const RequestState& r, SpecialtyId specialty, Scope scope,
                                      std::uint32_t k) {
+    if (free_count[specialty.value()] == 0) {
+      last_by_index = false;  // no search was made: none to read routes or neighbours off
+      return {};  // none free: a search would read every team of the specialty for nothing
+    }
     return Best(r, specialty, k, [&](TeamId t) { return MayGo(t, r, scope); });
   }
 
@@ -388,39 +405,46 @@ struct Dispatcher::State {
     return found.ok() ? SpelledRoute(*graph, found->legs) : RouteText("no route", 0);
   }
 
-  // Nearer teams of the specialty (by road) that were not candidates, with the reason.
-  // Among the options.passed_over_window teams of the specialty nearest the unit by road
-  // (within `travel_bound`, by travel and then id), those that may not go, with the reason.
-  // `after_question`: the last question asked was BestTeams for this line, whose search the
-  // index reuses.
-  std::vector<PassedOver> PassedOverFor(const RequestState& r, SpecialtyId specialty, Scope scope,
-                                        TravelTime travel_bound, bool after_question = false) {
-    std::vector<PassedOver> out;
-    if (options.passed_over_reported == 0 || options.passed_over_window == 0) return out;
-    const NearestOptions window{options.passed_over_window, travel_bound};
+  // The options.passed_over_window teams of `specialty` nearest the unit of `r` by road, in
+  // any state, within `travel_bound` (by travel, then id): where the nearer teams passed over
+  // are looked for. `after_question`: the last question asked was BestTeams for this line,
+  // whose search the index reads again.
+  std::vector<OffsetReach> NearByRoad(const RequestState& r, SpecialtyId specialty,
+                                      TravelTime travel_bound, bool after_question) {
     std::vector<OffsetReach> near;
+    if (options.passed_over_reported == 0 || options.passed_over_window == 0) return near;
+    const NearestOptions window{options.passed_over_window, travel_bound};
     if (IndexFitsNow()) {
       const std::span<const OffsetReach> found =
           after_question && last_by_index
               ? ch->NearestByTravelAgain(window)
               : ch->NearestByTravel(r.place, *pools[specialty.value()], window);
       near.assign(found.begin(), found.end());
-    } else {
-      std::vector<OffsetTarget> all;
-      for (const Team& t : registry->teams()) {
-        if (registry->Capacity(t.id, specialty) == 0) continue;
-        all.push_back({teams[t.id.value()].location, 0, t.id.value()});
-      }
-      const std::span<const OffsetReach> found =
-          query.NearestWithOffsets(r.place, Direction::kToPlace, all, window, Context());
-      near.assign(found.begin(), found.end());
+      return near;
     }
+    std::vector<OffsetTarget> all;
+    for (const Team& t : registry->teams()) {
+      if (registry->Capacity(t.id, specialty) == 0) continue;
+      all.push_back({teams[t.id.value()].location, 0, t.id.value()});
+    }
+    const std::span<const OffsetReach> found =
+        query.NearestWithOffsets(r.place, Direction::kToPlace, all, window, Context());
+    near.assign(found.begin(), found.end());
+    return near;
+  }
+
+  // Of `near` (NearByRoad), those within `travel_bound` that may not go to `r` now, with the
+  // reason: the nearer teams passed over. (The nearest within a bound are the first of the
+  // nearest within a larger one.)
+  std::vector<PassedOver> PassedOverAmong(const RequestState& r, Scope scope,
+                                          std::span<const OffsetReach> near,
+                                          TravelTime travel_bound) {
+    std::vector<PassedOver> out;
     for (const OffsetReach& n : near) {
+      if (n.travel > travel_bound || out.size() == options.passed_over_reported) break;
       const TeamId t(n.tag);
-      std::string why = Obstacle(t, r, scope);
-      if (why.empty()) continue;
-      out.push_back({team(t).code, n.travel, std::move(why)});
-      if (out.size() == options.passed_over_reported) break;
+      if (MayGo(t, r, scope)) continue;  // the reason's words only for those that may not
+      out.push_back({team(t).code, n.travel, Obstacle(t, r, scope)});
     }
     return out;
   }
@@ -449,6 +473,7 @@ struct Dispatcher::State {
     why.passed_over = std::move(passed_over);
     ts.activity = TeamActivity::kAssigned;
     ts.request_id = r.id;
+    serving_priority[t.value()] = r.priority;
     SyncTeam(t);
     Commit(t, +1);
     line.filled += units;
@@ -486,8 +511,9 @@ struct Dispatcher::State {
       for (std::uint32_t i = 0; i < taken; ++i)
         routes.push_back(RouteOfLastAnswer(r, reaches[i]));
       const TravelTime slowest_travel = reaches[taken - 1].travel;
-      std::vector<PassedOver> passed =
-          PassedOverFor(r, line.specialty, line.scope, slowest_travel, /*after_question=*/true);
+      std::vector<PassedOver> passed = PassedOverAmong(
+          r, line.scope, NearByRoad(r, line.specialty, slowest_travel, /*after_question=*/true),
+          slowest_travel);
       bool skipped = false;
       for (std::uint32_t i = 0; i < taken; ++i) {
         // An earlier team of this same line may have committed a person this one shares.
@@ -528,7 +554,7 @@ struct Dispatcher::State {
       const Team& t = team(id);
       const TeamState& ts = teams[id.value()];
       if (!OnTheWay(ts.activity)) return false;
-      if (requests.at(ts.request_id).priority >= r.priority) return false;
+      if (serving_priority[id.value()] >= r.priority) return false;
       if (auto d = declined.find(r.id); d != declined.end() && d->second.contains(t.code)) {
         return false;
       }
@@ -771,6 +797,7 @@ struct Dispatcher::State {
     // With the index, each option's route is kept from its line's question, to be unpacked for
     // the teams sent.
     std::map<std::pair<std::uint32_t, std::uint32_t>, ChQuery::AnswerRoute> kept;  // (demand, team)
+    std::vector<std::vector<OffsetReach>> near;  // by demand: NearByRoad
     for (RequestState* r : batch) {
       for (std::uint32_t li = 0; li < r->lines.size(); ++li) {
         const LineState& line = r->lines[li];
@@ -779,7 +806,8 @@ struct Dispatcher::State {
         problem.demands.push_back(
             {demand, static_cast<std::uint8_t>(r->priority), r->order, line.quantity});
         const std::uint32_t k = line.quantity + options.batch_extra_candidates;
-        for (const OffsetReach& reach : BestTeams(*r, line.specialty, Scope::kRegion, k)) {
+        const std::vector<OffsetReach> offered = BestTeams(*r, line.specialty, Scope::kRegion, k);
+        for (const OffsetReach& reach : offered) {
           problem.options.push_back({demand, SupplyId(reach.tag), reach.total});
           if (last_by_index) {
             if (auto route = ch->KeepRouteOfLastAnswer(reach.tag)) {
@@ -790,6 +818,12 @@ struct Dispatcher::State {
           // capacity of the first specialty it is offered for.
           capacity.try_emplace(reach.tag, registry->Capacity(TeamId(reach.tag), line.specialty));
         }
+        // Where the nearer teams passed over are looked for, for whichever option is sent: the
+        // nearest within the slowest option's travel (teams do not move within a command).
+        TravelTime slowest = 0;
+        for (const OffsetReach& reach : offered)
+          slowest = std::max(slowest, reach.travel);
+        near.push_back(NearByRoad(*r, line.specialty, slowest, /*after_question=*/true));
       }
     }
     for (const auto& [team, units] : capacity)
@@ -850,7 +884,7 @@ struct Dispatcher::State {
         alternatives.push_back({team(TeamId(o.supply.value())).code, o.eta});
       }
       Assign(*r, li, t, reach, units, std::move(route), std::move(alternatives),
-             PassedOverFor(*r, line.specialty, Scope::kRegion, reach.travel), events);
+             PassedOverAmong(*r, Scope::kRegion, near[a.demand.value()], reach.travel), events);
     }
     std::vector<RequestState*> order = batch;
     std::sort(order.begin(), order.end(), [](const RequestState* a, const RequestState* b) {
@@ -1109,6 +1143,9 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
   state->teams.resize(reg.teams().size());
   state->home.resize(reg.teams().size());
   state->suspended_team.assign(reg.teams().size(), false);
+  state->free_team.assign(reg.teams().size(), 1);
+  state->serving_priority.assign(reg.teams().size(), Priority::kRoutine);
+  state->free_count.assign(reg.specialties().size(), 0);
   for (const Team& t : reg.teams()) {
     Result<PlaceId> home = graph.FindPlace(t.home_place);
     if (!home.ok()) {
@@ -1121,7 +1158,9 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
   state->specialties_of.resize(reg.teams().size());
   for (const Team& t : reg.teams()) {
     for (const Specialty& s : reg.specialties()) {
-      if (reg.Capacity(t.id, s.id) > 0) state->specialties_of[t.id.value()].push_back(s.id);
+      if (reg.Capacity(t.id, s.id) == 0) continue;
+      state->specialties_of[t.id.value()].push_back(s.id);
+      ++state->free_count[s.id.value()];  // every team starts free
     }
   }
 
