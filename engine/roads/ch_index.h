@@ -4,12 +4,13 @@
 // in how long" (ETA = mobilization delay + road time), without looking at every candidate.
 //
 // Why a contraction hierarchy, and this one.
-// - The candidate sets are small, many (one per specialty) and change all the time (a team goes
-//   en route, comes back, is suspended). With buckets on a CH, a candidate is one small upward
-//   search from its place (a few hundred places on New York) whose entries are written to, and
-//   later removed from, the buckets of the places it settles: adding or removing a team costs
-//   microseconds and touches nothing else. A query is one upward search backwards from the
-//   unit that reads the buckets, pruned by the K-th best ETA found so far.
+// - The candidate sets are many (one per specialty) and change (a team released at a scene
+//   stands elsewhere), and which of their teams may go changes all the time (a team goes en
+//   route, comes back, is suspended). With buckets on a CH, a candidate is one small upward
+//   search from its place (a few dozen places on New York) whose entries are written to, and
+//   later removed from, the buckets of the places it settles, kept sorted by ETA; who may go
+//   is a filter asked during the query. A query is one upward search backwards from the unit
+//   that reads the buckets, each up to the K-th best ETA found so far, and stops there too.
 // - Hub labels answer a pair faster but cost a label per place (gigabytes on large graphs and
 //   minutes to build); the one-to-many question with a changing set gains nothing over buckets,
 //   which are hub labels computed only for the candidates.
