@@ -142,8 +142,8 @@ struct Dispatcher::State {
   std::vector<std::uint32_t> place_county;  // by PlaceId: county adcode, 0 when unknown
   std::vector<std::uint32_t> home_county;   // by TeamId: place_county of its home
   std::map<std::string, std::set<std::string>> declined;  // request id -> teams that declined
-  std::map<std::string, std::string> suspended;           // team code -> reason, over the registry
-  std::vector<bool> suspended_team;                       // by team: in `suspended`
+  // By team: the reason of a suspension in force (over the registry's status), if any.
+  std::vector<std::optional<std::string>> suspension;
   // By team: free to go (SyncTeam), asked of every candidate the matcher meets; and while on an
   // assignment, the priority of its request (what preemption compares).
   std::vector<std::uint8_t> free_team;
@@ -191,7 +191,8 @@ struct Dispatcher::State {
   // suspension.
   void SyncTeam(TeamId t) {
     const std::uint32_t i = t.value();
-    const std::uint8_t is_free = teams[i].activity == TeamActivity::kAvailable && !suspended_team[i];
+    const std::uint8_t is_free =
+        teams[i].activity == TeamActivity::kAvailable && !suspension[i].has_value();
     if (is_free != free_team[i]) {
       free_team[i] = is_free;
       for (SpecialtyId s : specialties_of[i])
@@ -295,8 +296,8 @@ struct Dispatcher::State {
   std::string Obstacle(TeamId t, const RequestState& r, Scope scope) const {
     const TeamState& ts = teams[t.value()];
     if (ts.activity == TeamActivity::kOffDuty) return "off duty";
-    if (auto it = suspended.find(team(t).code); it != suspended.end()) {
-      return "team suspended: " + it->second;
+    if (const std::optional<std::string>& reason = suspension[t.value()]) {
+      return "team suspended: " + *reason;
     }
     if (ts.activity != TeamActivity::kAvailable) return "busy with request " + ts.request_id;
     const Verdict v = registry->Judge(t, r.mode, now);
@@ -558,7 +559,7 @@ struct Dispatcher::State {
       if (auto d = declined.find(r.id); d != declined.end() && d->second.contains(t.code)) {
         return false;
       }
-      if (MemberCommittedElsewhere(id) || suspended_team[id.value()]) return false;
+      if (MemberCommittedElsewhere(id) || suspension[id.value()].has_value()) return false;
       if (!registry->Dispatchable(id, r.mode, now)) return false;
       return t.max_work_elevation_m >= graph->place(r.place).elevation_m;
     };
@@ -1033,7 +1034,8 @@ struct Dispatcher::State {
   Result<std::vector<Event>> Suspend(const SetTeamSuspended& c) {
     Result<TeamId> t = TeamByCode(c.team);
     if (!t.ok()) return t.status();
-    if (suspended.contains(c.team) == c.suspended) {
+    std::optional<std::string>& reason = suspension[t->value()];
+    if (reason.has_value() == c.suspended) {
       return Status::FailedPrecondition("team " + c.team + " is already " +
                                         (c.suspended ? "suspended" : "not suspended"));
     }
@@ -1041,14 +1043,13 @@ struct Dispatcher::State {
       return Status::InvalidArgument("suspending team " + c.team + " needs a reason");
     }
     std::vector<Event> events{TeamSuspensionChanged{c.team, c.suspended, c.reason}};
-    suspended_team[t->value()] = c.suspended;
     if (!c.suspended) {
-      suspended.erase(c.team);
+      reason.reset();
       SyncTeam(*t);
       RefillOpen(events);
       return events;
     }
-    suspended[c.team] = c.reason;
+    reason = c.reason;
     SyncTeam(*t);
     TeamState& ts = teams[t->value()];
     if (OnTheWay(ts.activity)) {
@@ -1142,7 +1143,7 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
   const Registry& reg = *state->registry;
   state->teams.resize(reg.teams().size());
   state->home.resize(reg.teams().size());
-  state->suspended_team.assign(reg.teams().size(), false);
+  state->suspension.assign(reg.teams().size(), std::nullopt);
   state->free_team.assign(reg.teams().size(), 1);
   state->serving_priority.assign(reg.teams().size(), Priority::kRoutine);
   state->free_count.assign(reg.specialties().size(), 0);
