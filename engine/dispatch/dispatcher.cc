@@ -292,40 +292,63 @@ struct Dispatcher::State {
     return false;
   }
 
-  // Why `t` may not go to `r` now, or "" when it may (busy teams are judged by the caller).
-  std::string Obstacle(TeamId t, const RequestState& r, Scope scope) const {
-    const TeamState& ts = teams[t.value()];
-    if (ts.activity == TeamActivity::kOffDuty) return "off duty";
-    if (const std::optional<std::string>& reason = suspension[t.value()]) {
-      return "team suspended: " + *reason;
+  // What keeps `t` from going to `r` now within `scope`, the first found in a fixed order;
+  // kNone when it may go. No words are built: the matcher asks it of every team it would answer.
+  enum class Bar : std::uint8_t {
+    kNone,
+    kOffDuty,
+    kSuspended,
+    kBusy,
+    kNotDispatchable,  // the registry's rules: status, mode, vetting, agreements
+    kTooHigh,
+    kOutOfScope,
+    kDeclined,
+    kMemberCommitted,
+  };
+  Bar BarOf(TeamId t, const RequestState& r, Scope scope) const {
+    if (!IsFree(t)) {
+      if (teams[t.value()].activity == TeamActivity::kOffDuty) return Bar::kOffDuty;
+      if (suspension[t.value()].has_value()) return Bar::kSuspended;
+      return Bar::kBusy;
     }
-    if (ts.activity != TeamActivity::kAvailable) return "busy with request " + ts.request_id;
-    const Verdict v = registry->Judge(t, r.mode, now);
-    if (!v.dispatchable()) return v.hindrances.front().detail;
-    const std::int32_t elevation = graph->place(r.place).elevation_m;
-    if (team(t).max_work_elevation_m < elevation) {
-      return "not fit above " + std::to_string(team(t).max_work_elevation_m) +
-             " m (the unit is at " + std::to_string(elevation) + " m)";
-    }
-    if (!InScope(t, r, scope)) return "outside the " + std::string(ToString(scope)) + " scope";
+    if (!registry->Dispatchable(t, r.mode, now)) return Bar::kNotDispatchable;
+    if (team(t).max_work_elevation_m < graph->place(r.place).elevation_m) return Bar::kTooHigh;
+    if (!InScope(t, r, scope)) return Bar::kOutOfScope;
     if (auto it = declined.find(r.id); it != declined.end() && it->second.contains(team(t).code)) {
-      return "declined this request";
+      return Bar::kDeclined;
     }
-    if (MemberCommitted(t)) return "a member is committed with another team";
-    return "";
+    if (MemberCommitted(t)) return Bar::kMemberCommitted;
+    return Bar::kNone;
   }
 
-  // Whether `t` may go to `r` now within `scope`: Obstacle(t, r, scope) is empty. Without the
-  // reason's words: the matcher asks it of every team it would answer.
   bool MayGo(TeamId t, const RequestState& r, Scope scope) const {
-    if (!IsFree(t)) return false;
-    if (!registry->Dispatchable(t, r.mode, now)) return false;
-    if (team(t).max_work_elevation_m < graph->place(r.place).elevation_m) return false;
-    if (!InScope(t, r, scope)) return false;
-    if (auto it = declined.find(r.id); it != declined.end() && it->second.contains(team(t).code)) {
-      return false;
+    return BarOf(t, r, scope) == Bar::kNone;
+  }
+
+  // Why `t` may not go to `r` now, in words, or "" when it may.
+  std::string Obstacle(TeamId t, const RequestState& r, Scope scope) const {
+    switch (BarOf(t, r, scope)) {
+      case Bar::kNone:
+        return "";
+      case Bar::kOffDuty:
+        return "off duty";
+      case Bar::kSuspended:
+        return "team suspended: " + *suspension[t.value()];
+      case Bar::kBusy:
+        return "busy with request " + teams[t.value()].request_id;
+      case Bar::kNotDispatchable:
+        return registry->Judge(t, r.mode, now).hindrances.front().detail;
+      case Bar::kTooHigh:
+        return "not fit above " + std::to_string(team(t).max_work_elevation_m) +
+               " m (the unit is at " + std::to_string(graph->place(r.place).elevation_m) + " m)";
+      case Bar::kOutOfScope:
+        return "outside the " + std::string(ToString(scope)) + " scope";
+      case Bar::kDeclined:
+        return "declined this request";
+      case Bar::kMemberCommitted:
+        return "a member is committed with another team";
     }
-    return !MemberCommitted(t);
+    return "";
   }
 
   // --- The matcher's question ---
