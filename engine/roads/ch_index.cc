@@ -885,6 +885,13 @@ void ChQuery::Offer(std::vector<Found>& list, std::uint32_t k, std::uint32_t& wo
   }
 }
 
+void ChQuery::Answer(std::vector<Found>& list, std::vector<OffsetReach>& out) {
+  std::sort(list.begin(), list.end(),
+            [](const Found& a, const Found& b) { return Better(a.reach, b.reach); });
+  for (const Found& f : list)
+    out.push_back(f.reach);
+}
+
 void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
                            const NearestOptions& options, std::vector<Found>& list,
                            std::uint32_t& worst) {
@@ -951,10 +958,7 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
         }
         return true;
       });
-  std::sort(found_.begin(), found_.end(),
-            [](const Found& a, const Found& b) { return Better(a.reach, b.reach); });
-  for (const Found& f : found_)
-    best_.push_back(f.reach);
+  Answer(found_, best_);
   last_answer_valid_ = true;
   return best_;
 }
@@ -982,10 +986,7 @@ std::span<const OffsetReach> ChQuery::NearestByTravelAgain(const NearestOptions&
     if (list.size() == options.k && d > list[worst].reach.total) break;
     ReadByTravel(*last_candidates_, v, d, options, list, worst);
   }
-  std::sort(list.begin(), list.end(),
-            [](const Found& a, const Found& b) { return Better(a.reach, b.reach); });
-  for (const Found& f : list)
-    window_.push_back(f.reach);
+  Answer(list, window_);
   return window_;
 }
 

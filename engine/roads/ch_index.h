@@ -371,6 +371,8 @@ class ChQuery {
   // worst once the list is full.
   static void Offer(std::vector<Found>& list, std::uint32_t k, std::uint32_t& worst,
                     const Found& f, FunctionRef<bool(std::uint32_t)> allowed);
+  // `list` sorted by (total, tag), appended to `out` as the answer.
+  static void Answer(std::vector<Found>& list, std::vector<OffsetReach>& out);
   // Offers every candidate in the bucket of `v` (reached at d) by travel alone.
   void ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
                     const NearestOptions& options, std::vector<Found>& list,
