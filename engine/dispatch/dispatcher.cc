@@ -200,14 +200,19 @@ struct Dispatcher::State {
     }
     if (index == nullptr) return;
     const PlaceId at = teams[i].location;
-    if (pooled_at[i] == at) return;
-    const OffsetTarget target{at, ToTravel(team(t).mobilization_delay), i};
-    for (SpecialtyId s : specialties_of[i]) {
-      CandidateSet& pool = *pools[s.value()];
-      pool.Remove(i);
-      pool.Add(target);
+    if (pooled_at[i] != at) {
+      const OffsetTarget target{at, ToTravel(team(t).mobilization_delay), i};
+      for (SpecialtyId s : specialties_of[i]) {
+        CandidateSet& pool = *pools[s.value()];
+        pool.Remove(i);
+        pool.Add(target);
+      }
+      pooled_at[i] = at;
     }
-    pooled_at[i] = at;
+    // Free teams are the pools' available candidates: a question for free teams passes the
+    // others over without asking MayGo.
+    for (SpecialtyId s : specialties_of[i])
+      pools[s.value()]->SetAvailable(i, is_free != 0);
   }
 
   Status UseIndex(std::shared_ptr<const ChIndex> new_index) {
@@ -238,6 +243,9 @@ struct Dispatcher::State {
     for (const std::vector<OffsetTarget>& of_specialty : targets) {
       pools.push_back(std::make_unique<CandidateSet>(*index));
       pools.back()->AddAll(of_specialty);
+      for (const OffsetTarget& target : of_specialty) {
+        if (free_team[target.tag] == 0) pools.back()->SetAvailable(target.tag, false);
+      }
     }
     return Status::Ok();
   }
@@ -353,6 +361,10 @@ struct Dispatcher::State {
 
   // --- The matcher's question ---
 
+  // Which teams of a pool a question reads: the free ones (a team that may go is free), or
+  // all (preemption looks for teams on their way elsewhere).
+  enum class Among : std::uint8_t { kFree, kAll };
+
   // The `k` teams of `specialty` that may go to `r` within `scope` (MayGo) with the least ETA,
   // by (ETA, team id).
   std::vector<OffsetReach> BestTeams(const RequestState& r, SpecialtyId specialty, Scope scope,
@@ -361,23 +373,26 @@ struct Dispatcher::State {
       last_by_index = false;  // no search was made: none to read routes or neighbours off
       return {};  // none free: a search would read every team of the specialty for nothing
     }
-    return Best(r, specialty, k, [&](TeamId t) { return MayGo(t, r, scope); });
+    return Best(r, specialty, k, Among::kFree, [&](TeamId t) { return MayGo(t, r, scope); });
   }
 
   // The `k` teams of `specialty` for which allowed(team) holds with the least ETA to `r`, by
   // (ETA, team id): by the index when it fits the closures now (the specialty's pool, the
-  // filter asked within the search), else by the exact search over every allowed team. Sets
-  // last_by_index for the routes.
+  // filter asked within the search), else by the exact search over every allowed team. With
+  // Among::kFree, `allowed` must hold of free teams only. Sets last_by_index for the routes.
   template <typename Allowed>
   std::vector<OffsetReach> Best(const RequestState& r, SpecialtyId specialty, std::uint32_t k,
-                                Allowed&& allowed) {
+                                Among among, Allowed&& allowed) {
     std::vector<OffsetReach> out;
     last_by_index = IndexFitsNow();
     if (last_by_index) {
       ++index_answers;
+      const CandidateSet& pool = *pools[specialty.value()];
+      const NearestOptions question{k, kInfiniteTime};
+      auto ask = [&allowed](std::uint32_t tag) { return allowed(TeamId(tag)); };
       const std::span<const OffsetReach> found =
-          ch->NearestInIndex(r.place, *pools[specialty.value()], {k, kInfiniteTime},
-                             [&allowed](std::uint32_t tag) { return allowed(TeamId(tag)); });
+          among == Among::kFree ? ch->NearestAvailable(r.place, pool, question, ask)
+                                : ch->NearestInIndex(r.place, pool, question, ask);
       out.assign(found.begin(), found.end());
       return out;
     }
@@ -597,7 +612,7 @@ struct Dispatcher::State {
     const std::uint32_t need = line.quantity - line.filled;
     const std::uint32_t k = need + static_cast<std::uint32_t>(replaceable.size());
     if (k == 0) return;
-    const std::vector<OffsetReach> reaches = Best(r, line.specialty, k, preemptible);
+    const std::vector<OffsetReach> reaches = Best(r, line.specialty, k, Among::kAll, preemptible);
     if (reaches.empty()) return;
     std::vector<RouteText> routes;
     for (const OffsetReach& reach : reaches)

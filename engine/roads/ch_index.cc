@@ -501,7 +501,7 @@ std::size_t ChIndex::MemoryBytes() const {
 
 CandidateSet::CandidateSet(const ChIndex& index)
     : index_(&index),
-      bucket_of_rank_(index.place_count(), kNoBucket),
+      head_of_rank_(index.place_count()),
       labels_(index.place_count()) {}
 
 bool CandidateSet::Add(const OffsetTarget& target) {
@@ -525,6 +525,10 @@ std::size_t CandidateSet::AddAll(std::span<const OffsetTarget> targets) {
     if (std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) continue;
     std::sort(bucket.begin(), bucket.end(), EntryBefore);
     Renumber(bucket, 0);
+  }
+  // Every head's least total again (entries were appended out of order).
+  for (BucketHead& head : head_of_rank_) {
+    if (head.bucket != kNoBucket) head.least_total = buckets_[head.bucket].front().total;
   }
   return added;
 }
@@ -571,6 +575,8 @@ void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
   }
   if (target.tag >= slot_of_tag_.size()) slot_of_tag_.resize(std::size_t{target.tag} + 1, kNoSlot);
   slot_of_tag_[target.tag] = slot;
+  if (available_.size() < slots_.size()) available_.resize(slots_.size());
+  available_[slot] = 1;
   {
     Slot& s = slots_[slot];
     s.target = target;
@@ -582,7 +588,7 @@ void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
   slot_of_dense_.push_back(slot);
   if (!min_offset_stale_) min_offset_ = std::min(min_offset_, target.offset);
   for (const auto& [rank, travel, parent] : settled_) {
-    std::uint32_t b = bucket_of_rank_[rank];
+    std::uint32_t b = head_of_rank_[rank].bucket;
     if (b == kNoBucket) {
       if (!free_buckets_.empty()) {
         b = free_buckets_.back();
@@ -591,7 +597,7 @@ void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
         b = static_cast<std::uint32_t>(buckets_.size());
         buckets_.emplace_back();
       }
-      bucket_of_rank_[rank] = b;
+      head_of_rank_[rank].bucket = b;
     }
     std::vector<Entry>& bucket = buckets_[b];
     std::vector<Record>& records = slots_[slot].records;
@@ -606,6 +612,7 @@ void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
     const std::size_t pos = static_cast<std::size_t>(at - bucket.begin());
     bucket.insert(at, entry);
     Renumber(bucket, pos);
+    UpdateHead(rank, b);
   }
   entry_count_ += settled_.size();
 }
@@ -616,14 +623,11 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   slot_of_tag_[tag] = kNoSlot;
   Slot& s = slots_[slot];
   for (const Record& record : s.records) {
-    const std::uint32_t b = bucket_of_rank_[record.rank];
+    const std::uint32_t b = head_of_rank_[record.rank].bucket;
     std::vector<Entry>& bucket = buckets_[b];
     bucket.erase(bucket.begin() + record.pos);
     Renumber(bucket, record.pos);
-    if (bucket.empty()) {
-      bucket_of_rank_[record.rank] = kNoBucket;
-      free_buckets_.push_back(b);
-    }
+    UpdateHead(record.rank, b);
   }
   entry_count_ -= s.records.size();
   s.records.clear();
@@ -640,12 +644,39 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   return true;
 }
 
+void CandidateSet::UpdateHead(std::uint32_t rank, std::uint32_t b) {
+  const std::vector<Entry>& bucket = buckets_[b];
+  BucketHead& head = head_of_rank_[rank];
+  if (!bucket.empty()) {
+    head.least_total = bucket.front().total;
+    return;
+  }
+  head = BucketHead{};
+  free_buckets_.push_back(b);
+}
+
+bool CandidateSet::SetAvailable(std::uint32_t tag, bool available) {
+  const std::uint32_t slot = SlotOf(tag);
+  if (slot == kNoSlot) return false;
+  available_[slot] = available ? 1 : 0;
+  return true;
+}
+
 std::string CandidateSet::CheckConsistency() const {
-  for (std::uint32_t rank = 0; rank < bucket_of_rank_.size(); ++rank) {
-    const std::uint32_t b = bucket_of_rank_[rank];
-    if (b == kNoBucket) continue;
+  for (std::uint32_t rank = 0; rank < head_of_rank_.size(); ++rank) {
+    const BucketHead& head = head_of_rank_[rank];
+    const std::uint32_t b = head.bucket;
+    if (b == kNoBucket) {
+      if (head.least_total != kInfiniteTime) {
+        return "rank " + std::to_string(rank) + ": no bucket but a least total";
+      }
+      continue;
+    }
     const std::vector<Entry>& bucket = buckets_[b];
     if (bucket.empty()) return "rank " + std::to_string(rank) + ": an empty bucket kept";
+    if (head.least_total != bucket.front().total) {
+      return "rank " + std::to_string(rank) + ": the head's least total is not the bucket's";
+    }
     if (!std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) {
       return "rank " + std::to_string(rank) + ": bucket not sorted by total";
     }
@@ -671,7 +702,7 @@ std::string CandidateSet::CheckConsistency() const {
         return "tag " + std::to_string(t.tag) + ": record " + std::to_string(i) +
                " has a parent out of its search order";
       }
-      const std::uint32_t b = bucket_of_rank_[r.rank];
+      const std::uint32_t b = head_of_rank_[r.rank].bucket;
       if (b == kNoBucket || r.pos >= buckets_[b].size() || buckets_[b][r.pos].back != i) {
         return "tag " + std::to_string(t.tag) + ": record " + std::to_string(i) +
                " points at another entry";
@@ -693,7 +724,7 @@ TravelTime CandidateSet::min_offset() const {
 }
 
 std::size_t CandidateSet::MemoryBytes() const {
-  std::size_t bytes = bucket_of_rank_.size() * sizeof(std::uint32_t) +
+  std::size_t bytes = head_of_rank_.size() * sizeof(BucketHead) + available_.size() +
                       labels_.size() * sizeof(SearchLabel) +
                       buckets_.size() * sizeof(std::vector<Entry>) + slots_.size() * sizeof(Slot) +
                       slot_of_tag_.size() * sizeof(std::uint32_t);
@@ -837,14 +868,22 @@ std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place,
                                                      const NearestOptions& options,
                                                      FunctionRef<bool(std::uint32_t)> allowed) {
   last_was_exact_ = false;
-  return Hierarchy(place, candidates, options, false, allowed);
+  return Hierarchy(place, candidates, options, Ranking::kByTotal, allowed);
+}
+
+std::span<const OffsetReach> ChQuery::NearestAvailable(PlaceId place,
+                                                       const CandidateSet& candidates,
+                                                       const NearestOptions& options,
+                                                       FunctionRef<bool(std::uint32_t)> allowed) {
+  last_was_exact_ = false;
+  return Hierarchy(place, candidates, options, Ranking::kAvailableByTotal, allowed);
 }
 
 std::span<const OffsetReach> ChQuery::NearestByTravel(PlaceId place,
                                                       const CandidateSet& candidates,
                                                       const NearestOptions& options) {
   last_was_exact_ = false;
-  return Hierarchy(place, candidates, options, true, kAllowAll);
+  return Hierarchy(place, candidates, options, Ranking::kByTravel, kAllowAll);
 }
 
 namespace {
@@ -908,8 +947,10 @@ void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, Trav
 }
 
 std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSet& candidates,
-                                                const NearestOptions& options, bool by_travel,
+                                                const NearestOptions& options, Ranking ranking,
                                                 FunctionRef<bool(std::uint32_t)> allowed) {
+  const bool by_travel = ranking == Ranking::kByTravel;
+  const bool available_only = ranking == Ranking::kAvailableByTotal;
   best_.clear();
   found_.clear();
   scanned_.clear();
@@ -946,12 +987,19 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
           ReadByTravel(candidates, v, d, options, found_, worst);
           return true;
         }
+        // The bucket's least total says whether any of it can enter, without reading it.
+        const TravelTime least = SaturatingAdd(d, candidates.Head(v).least_total);
+        if (least > options.max_time ||
+            (found_.size() == options.k && least > found_[worst].reach.total)) {
+          return true;
+        }
         for (const CandidateSet::Entry& e : candidates.Bucket(v)) {
           ++entries_read_;
           const TravelTime total = SaturatingAdd(d, e.total);
           // The bucket is sorted by e.total: nothing further on can do better.
           if (total > options.max_time) break;
           if (found_.size() == options.k && total > found_[worst].reach.total) break;
+          if (available_only && candidates.available_[e.slot] == 0) continue;
           const OffsetTarget& t = candidates.slots_[e.slot].target;
           Offer(found_, options.k, worst,
                 {{t.tag, t.place, SaturatingAdd(d, e.travel), total}, v, e.slot, e.back}, allowed);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -134,8 +135,9 @@ struct WindowPaths {
   int searched = 0;
 };
 
-// Random adds and removes on a CandidateSet mirrored in a map, each followed by a few queries
-// whose answers must equal the exact search's over the same candidates.
+// Random adds and removes on a CandidateSet mirrored in a map, and candidates marked available
+// or not, each step followed by a few queries whose answers must equal the exact search's over
+// the same candidates.
 void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex& index,
                        TravelTime max_weight, int steps, int queries_per_step,
                        testing::Tally& tally, const std::string& what, WindowPaths& paths) {
@@ -144,6 +146,10 @@ void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex&
   ChQuery ch(index, graph);
   RoadQuery exact(graph);
   std::map<std::uint32_t, OffsetTarget> mirror;
+  std::set<std::uint32_t> unavailable;  // tags in mirror marked not available
+  // Its own generator, so that the marks leave the sequence of adds, removes and queries as
+  // it was.
+  std::mt19937 marks(static_cast<std::uint32_t>(n * 7919 + steps));
   const std::uint32_t tag_range = 2 * n + 4;
   for (int step = 0; step < steps; ++step) {
     const std::uint32_t tag = static_cast<std::uint32_t>(rng() % tag_range);
@@ -157,6 +163,21 @@ void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex&
       const bool removed = set.Remove(tag);
       tally.Expect(removed == mirror.contains(tag), [&] { return what + ": Remove's answer"; });
       mirror.erase(tag);
+      unavailable.erase(tag);
+    }
+    // A candidate marked available or not (a tag not held is refused), then every mark read.
+    if (marks() % 2 == 0) {
+      const std::uint32_t marked = static_cast<std::uint32_t>(marks() % tag_range);
+      const bool to = marks() % 3 == 0;
+      const bool held = mirror.contains(marked);
+      tally.Expect(set.SetAvailable(marked, to) == held,
+                   [&] { return what + ": SetAvailable's answer"; });
+      if (held && to) unavailable.erase(marked);
+      if (held && !to) unavailable.insert(marked);
+    }
+    for (std::uint32_t t = 0; t < tag_range; ++t) {
+      tally.Expect(set.available(t) == (mirror.contains(t) && !unavailable.contains(t)),
+                   [&] { return what + ": the mark of " + std::to_string(t); });
     }
     std::vector<OffsetTarget> targets;
     for (const auto& [key, t] : mirror)
@@ -221,8 +242,26 @@ void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex&
                             std::to_string(salt) + ": got" + ReachText(got_filtered) + ", want" +
                             ReachText(want_filtered);
                    });
-      // The nearest by road time alone (offsets ignored, nothing filtered), alone and as the
-      // window of the same search.
+      // Among the available only, filtered: the exact search over those.
+      std::vector<OffsetTarget> available_targets;
+      for (const OffsetTarget& t : allowed_targets) {
+        if (!unavailable.contains(t.tag)) available_targets.push_back(t);
+      }
+      const std::span<const OffsetReach> want_available_span =
+          exact.NearestWithOffsets(place, Direction::kToPlace, available_targets, options);
+      const std::vector<OffsetReach> want_available(want_available_span.begin(),
+                                                    want_available_span.end());
+      const std::span<const OffsetReach> got_available =
+          ch.NearestAvailable(place, set, options, allowed);
+      tally.Expect(std::equal(got_available.begin(), got_available.end(), want_available.begin(),
+                              want_available.end()),
+                   [&] {
+                     return what + " step " + std::to_string(step) + " available, filtered by " +
+                            std::to_string(salt) + ": got" + ReachText(got_available) +
+                            ", want" + ReachText(want_available);
+                   });
+      // The nearest by road time alone (offsets ignored, nothing filtered, marks ignored), alone
+      // and as the window of the same search, after each kind of question.
       NearestOptions window;
       window.k = std::uniform_int_distribution<std::uint32_t>(1, 8)(rng);
       if (rng() % 3 == 0) {
@@ -236,17 +275,22 @@ void CheckAgainstExact(std::mt19937& rng, const RoadGraph& graph, const ChIndex&
       const std::span<const OffsetReach> by_travel = ch.NearestByTravel(place, set, window);
       const std::vector<OffsetReach> got_by_travel(by_travel.begin(), by_travel.end());
       // Again after a question: read off that search when it went far enough, else searched.
+      (void)ch.NearestAvailable(place, set, options, allowed);
+      const std::span<const OffsetReach> after_available = ch.NearestByTravelAgain(window);
+      const std::vector<OffsetReach> again_after_available(after_available.begin(),
+                                                           after_available.end());
       (void)ch.NearestInIndex(place, set, options, allowed);
       const std::span<const OffsetReach> again = ch.NearestByTravelAgain(window);
       ++(ch.last_was_reread() ? paths.reread : paths.searched);
-      tally.Expect(got_by_travel == want_window &&
+      tally.Expect(got_by_travel == want_window && again_after_available == want_window &&
                        std::equal(again.begin(), again.end(), want_window.begin(),
                                   want_window.end()),
                    [&] {
                      return what + " step " + std::to_string(step) + " window " +
                             std::to_string(window.k) + " within " +
                             std::to_string(window.max_time) + ": by travel" +
-                            ReachText(got_by_travel) + ", again" + ReachText(again) + ", want" +
+                            ReachText(got_by_travel) + ", again" + ReachText(again) +
+                            ", after the available" + ReachText(again_after_available) + ", want" +
                             ReachText(want_window);
                    });
     }
