@@ -631,7 +631,10 @@ struct Server::Impl {
     asio::post(*index_thread, [this, previous = source.index(), closed = source.ClosedArcsNow(),
                                drill, serial = upkeep.serial] {
       const SteadyClock::time_point started = SteadyClock::now();
-      Result<ChIndex> built = ChIndex::Recontract(graph, *previous, closed);
+      // Stopping the server stops a recontraction too, instead of waiting seconds for it.
+      Result<ChIndex> built =
+          ChIndex::Recontract(graph, *previous, closed, {}, [this] { return !stopping.load(); });
+      if (!built.ok() && stopping) return;
       const SteadyClock::duration took = SteadyClock::now() - started;
       std::shared_ptr<const ChIndex> ready;
       Status failed;
@@ -942,7 +945,8 @@ void Server::Run() {
   impl_->io.run();
   for (std::thread& t : threads)
     t.join();
-  // A recontraction still running is waited for; those not started are dropped.
+  // A recontraction still running stops at its next look at `stopping` (within about a
+  // thousand places); those not started are dropped.
   if (impl_->index_thread) {
     impl_->index_thread->stop();
     impl_->index_thread->join();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <queue>
 #include <string>
 #include <utility>
@@ -112,19 +113,12 @@ class ChBuilder {
     }
   }
 
-  // Contracts in priority order, or, given `order` (places by rank), in that order.
-  ChIndex Run(std::span<const std::uint32_t> order = {}) {
+  // Contracts in priority order.
+  ChIndex Run() {
     ChIndex index;
     index.rank_.assign(n_, 0);
     up_lists_.resize(n_);
     down_lists_.resize(n_);
-    if (!order.empty()) {
-      for (std::uint32_t r = 0; r < n_; ++r) {
-        Contract(order[r]);
-        index.rank_[order[r]] = r;
-      }
-      return Finish(std::move(index));
-    }
     using Item = std::pair<std::int64_t, std::uint32_t>;
     std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
     std::vector<std::int64_t> priority(n_);
@@ -160,6 +154,21 @@ class ChBuilder {
         priority[w] = Priority(w);
         queue.push({priority[w], w});
       }
+    }
+    return Finish(std::move(index));
+  }
+
+  // Contracts in `order` (places by rank); nullopt when keep_going() said false.
+  std::optional<ChIndex> RunInOrder(std::span<const std::uint32_t> order,
+                                    FunctionRef<bool()> keep_going) {
+    ChIndex index;
+    index.rank_.assign(n_, 0);
+    up_lists_.resize(n_);
+    down_lists_.resize(n_);
+    for (std::uint32_t r = 0; r < n_; ++r) {
+      if (r % ChIndex::kPlacesPerAsk == 0 && !keep_going()) return std::nullopt;
+      Contract(order[r]);
+      index.rank_[order[r]] = r;
     }
     return Finish(std::move(index));
   }
@@ -368,6 +377,12 @@ Result<ChIndex> ChIndex::Build(const RoadGraph& graph, const ChOptions& options,
 
 Result<ChIndex> ChIndex::Recontract(const RoadGraph& graph, const ChIndex& previous,
                                     std::span<const ArcId> closed, const ChOptions& options) {
+  return Recontract(graph, previous, closed, options, [] { return true; });
+}
+
+Result<ChIndex> ChIndex::Recontract(const RoadGraph& graph, const ChIndex& previous,
+                                    std::span<const ArcId> closed, const ChOptions& options,
+                                    FunctionRef<bool()> keep_going) {
   if (!options.IsValid()) {
     return Status::InvalidArgument("contraction hierarchy: witness limits must be positive");
   }
@@ -381,7 +396,11 @@ Result<ChIndex> ChIndex::Recontract(const RoadGraph& graph, const ChIndex& previ
   std::vector<ArcId> sorted;
   BAIYING_RETURN_IF_ERROR(ClosedMask(graph, closed, mask, sorted));
   ChBuilder builder(graph, options, mask);
-  ChIndex index = builder.Run(previous.place_of_rank_);
+  std::optional<ChIndex> contracted = builder.RunInOrder(previous.place_of_rank_, keep_going);
+  if (!contracted) {
+    return Status::Unavailable("contraction hierarchy: recontraction stopped before the end");
+  }
+  ChIndex index = std::move(*contracted);
   index.graph_fingerprint_ = fingerprint;
   index.closed_arcs_ = std::move(sorted);
   return index;

@@ -96,6 +96,13 @@ class ChIndex {
   // InvalidArgument when `previous` was built on another graph.
   static Result<ChIndex> Recontract(const RoadGraph& graph, const ChIndex& previous,
                                     std::span<const ArcId> closed, const ChOptions& options = {});
+  // The same, asking keep_going() before the first place and after every kPlacesPerAsk places
+  // contracted: when it says false, the work stops there and Unavailable is returned (an
+  // adapter stopping does not wait for a recontraction of seconds to finish).
+  static constexpr std::uint32_t kPlacesPerAsk = 1024;
+  static Result<ChIndex> Recontract(const RoadGraph& graph, const ChIndex& previous,
+                                    std::span<const ArcId> closed, const ChOptions& options,
+                                    FunctionRef<bool()> keep_going);
 
   // A hash of the graph's places and arcs with their travel times: an index is only valid for
   // the graph (and travel model) it was built on.

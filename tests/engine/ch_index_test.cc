@@ -511,6 +511,43 @@ TEST_CASE("an index built or recontracted for the closures in force answers as t
   CHECK_MESSAGE(tally.ok(), tally.Report());
 }
 
+TEST_CASE("a recontraction asks whether to go on, and stops when told to") {
+  std::mt19937 rng(20261205);
+  // 1,600 places: asked before the first place and after the 1,024th.
+  const Network net = RandomGrid(rng, 40);
+  const RoadGraph graph = MustBuild(NumberedPlaces(net.n), net.arcs);
+  const ChIndex open = MustBuildIndex(graph);
+  const std::vector<ArcId> closed = {ArcId(0), ArcId(7)};
+  const Result<ChIndex> whole = ChIndex::Recontract(graph, open, closed);
+  REQUIRE(whole.ok());
+
+  int asked = 0;
+  const Result<ChIndex> let_run =
+      ChIndex::Recontract(graph, open, closed, {}, [&asked] { return ++asked > 0; });
+  REQUIRE(let_run.ok());
+  CHECK(asked == 2);
+  // Asking changes nothing in what is built.
+  const ChIndexParts a = whole->ToParts(), b = let_run->ToParts();
+  CHECK(a.rank == b.rank);
+  CHECK(a.first_up == b.first_up);
+  CHECK(a.first_down == b.first_down);
+  CHECK(a.up.size() == b.up.size());
+  CHECK(a.down.size() == b.down.size());
+  CHECK(a.closed_arcs == b.closed_arcs);
+
+  for (const int stop_at : {1, 2}) {
+    CAPTURE(stop_at);
+    asked = 0;
+    const Result<ChIndex> stopped = ChIndex::Recontract(graph, open, closed, {}, [&] {
+      return ++asked < stop_at;
+    });
+    CHECK(asked == stop_at);
+    REQUIRE_FALSE(stopped.ok());
+    CHECK(stopped.status().code() == StatusCode::kUnavailable);
+    CHECK(stopped.status().message().find("stopped") != std::string::npos);
+  }
+}
+
 TEST_CASE("ClosedArcsAt lists the arcs shut by arc and place closures in force at that time") {
   const RoadGraph graph = MustBuild(
       NumberedPlaces(4), {FixedArc(0, 1, 5), FixedArc(1, 0, 5), FixedArc(1, 2, 5), FixedArc(2, 3, 5)});
