@@ -833,9 +833,10 @@ struct Dispatcher::State {
     JointProblem problem;
     std::vector<std::pair<RequestState*, std::uint32_t>> lines;
     std::map<std::uint32_t, std::uint32_t> capacity;  // team -> units of the first line's kind
-    // With the index, each option's route is kept from its line's question, to be unpacked for
-    // the teams sent.
-    std::map<std::pair<std::uint32_t, std::uint32_t>, ChQuery::AnswerRoute> kept;  // (demand, team)
+    // With the index, each option's route is kept from its line's question (by option, empty
+    // when none was kept), to be unpacked for the teams sent.
+    std::vector<ChQuery::AnswerRoute> kept;
+    bool any_kept = false;
     std::vector<std::vector<OffsetReach>> near;  // by demand: NearByRoad
     for (RequestState* r : batch) {
       for (std::uint32_t li = 0; li < r->lines.size(); ++li) {
@@ -848,9 +849,11 @@ struct Dispatcher::State {
         const std::vector<OffsetReach> offered = BestTeams(*r, line.specialty, Scope::kRegion, k);
         for (const OffsetReach& reach : offered) {
           problem.options.push_back({demand, SupplyId(reach.tag), reach.total});
+          kept.emplace_back();
           if (last_by_index) {
             if (auto route = ch->KeepRouteOfLastAnswer(reach.tag)) {
-              kept.emplace(std::pair{demand.value(), reach.tag}, std::move(*route));
+              kept.back() = std::move(*route);
+              any_kept = true;
             }
           }
           // A team with two specialties is one supply: it goes to one line at most, with the
@@ -867,11 +870,40 @@ struct Dispatcher::State {
     }
     for (const auto& [team, units] : capacity)
       problem.supplies.push_back({SupplyId(team), units});
-    std::erase_if(problem.options, [&](const JointOption& o) {
-      const LineState& line = lines[o.demand.value()].first->lines[lines[o.demand.value()].second];
-      return registry->Capacity(TeamId(o.supply.value()), line.specialty) !=
-             capacity.at(o.supply.value());
-    });
+    // Options of a team for a line of another kind than the first it was offered for are
+    // dropped, with their kept routes. Options stay in demand order: each demand's are a run,
+    // from first_option[demand] to first_option[demand + 1].
+    std::vector<std::uint32_t> first_option(lines.size() + 1, 0);
+    {
+      std::size_t held = 0;
+      for (std::size_t i = 0; i < problem.options.size(); ++i) {
+        const JointOption& o = problem.options[i];
+        const LineState& line =
+            lines[o.demand.value()].first->lines[lines[o.demand.value()].second];
+        if (registry->Capacity(TeamId(o.supply.value()), line.specialty) !=
+            capacity.at(o.supply.value())) {
+          continue;
+        }
+        if (held != i) {  // (a vector moved onto itself is left empty)
+          problem.options[held] = o;
+          kept[held] = std::move(kept[i]);
+        }
+        ++first_option[o.demand.value() + 1];
+        ++held;
+      }
+      problem.options.resize(held);
+      kept.resize(held);
+      for (std::size_t d = 0; d < lines.size(); ++d)
+        first_option[d + 1] += first_option[d];
+    }
+    // The index in problem.options of `team`'s option for `demand`.
+    auto option_of = [&](DemandId demand, SupplyId team) -> std::optional<std::size_t> {
+      for (std::size_t i = first_option[demand.value()]; i < first_option[demand.value() + 1];
+           ++i) {
+        if (problem.options[i].supply == team) return i;
+      }
+      return std::nullopt;
+    };
     const JointResult joint = AssignJointly(problem);
 
     // The routes of the teams sent: kept from the lines' questions with the index; else read
@@ -879,7 +911,7 @@ struct Dispatcher::State {
     // holds every team offered for it) and each route read off that search, not searched for
     // team by team.
     std::map<std::pair<std::uint32_t, std::uint32_t>, RouteText> routes;  // (demand, team)
-    if (kept.empty()) {
+    if (!any_kept) {
       std::map<std::uint32_t, std::set<std::uint32_t>> sent;  // demand -> teams
       for (const JointAssignment& a : joint.assignments)
         sent[a.demand.value()].insert(a.supply.value());
@@ -906,8 +938,9 @@ struct Dispatcher::State {
           std::min(registry->Capacity(t, line.specialty), line.quantity - line.filled);
       if (units == 0) continue;
       RouteText route;
-      if (const auto k = kept.find({a.demand.value(), t.value()}); k != kept.end()) {
-        route = Outlined(std::move(k->second));
+      const std::optional<std::size_t> option = option_of(a.demand, a.supply);
+      if (option && !kept[*option].ranks.empty()) {
+        route = Outlined(std::move(kept[*option]));
       } else if (const auto read = routes.find({a.demand.value(), t.value()});
                  read != routes.end()) {
         route = std::move(read->second);
@@ -917,9 +950,12 @@ struct Dispatcher::State {
       const TravelTime mobilization = ToTravel(team(t).mobilization_delay);
       const OffsetReach reach{t.value(), teams[t.value()].location, a.eta - mobilization, a.eta};
       std::vector<Alternative> alternatives;
-      for (const JointOption& o : problem.options) {
-        if (o.demand != a.demand || o.supply == a.supply) continue;
-        if (alternatives.size() == options.alternatives_reported) break;
+      for (std::size_t i = first_option[a.demand.value()];
+           i < first_option[a.demand.value() + 1] &&
+           alternatives.size() < options.alternatives_reported;
+           ++i) {
+        const JointOption& o = problem.options[i];
+        if (o.supply == a.supply) continue;
         alternatives.push_back({team(TeamId(o.supply.value())).code, o.eta});
       }
       Assign(*r, li, t, reach, units, std::move(route), std::move(alternatives),
