@@ -184,9 +184,10 @@ struct SearchLabel {
 // positions of entries in the buckets they share.
 //
 // The dispatcher keeps one CandidateSet per specialty with every team holding it, at the place
-// where it is now; whether a team is free, and the rules that depend on the request (mode,
-// altitude, scope, declines), are a filter the query asks about the candidates it would answer.
-// A team's entries change only when it moves.
+// where it is now; whether a team is free is a mark on its candidate (SetAvailable: a byte, no
+// entry moves), and the rules that depend on the request (mode, altitude, scope, declines) are a
+// filter the query asks about the available candidates it would answer. A team's entries change
+// only when it moves.
 class CandidateSet {
  public:
   explicit CandidateSet(const ChIndex& index);
