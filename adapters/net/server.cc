@@ -628,24 +628,29 @@ struct Server::Impl {
     if (!upkeep.stale_since) upkeep.stale_since = SteadyClock::now();
     if (upkeep.recontracting || stopping || !index_thread) return;
     upkeep.recontracting = true;
+    // The candidate sets are filled here too, from where the teams stand now; the strand then
+    // only moves those that moved meanwhile.
     asio::post(*index_thread, [this, previous = source.index(), closed = source.ClosedArcsNow(),
-                               drill, serial = upkeep.serial] {
+                               places = source.TeamPlacesNow(), drill, serial = upkeep.serial] {
       const SteadyClock::time_point started = SteadyClock::now();
       // Stopping the server stops a recontraction too, instead of waiting seconds for it.
       Result<ChIndex> built =
           ChIndex::Recontract(graph, *previous, closed, {}, [this] { return !stopping.load(); });
       if (!built.ok() && stopping) return;
-      const SteadyClock::duration took = SteadyClock::now() - started;
       std::shared_ptr<const ChIndex> ready;
+      std::shared_ptr<PreparedPools> pools;
       Status failed;
       if (built.ok()) {
         ready = std::make_shared<const ChIndex>(std::move(built).value());
+        pools = std::make_shared<PreparedPools>(Dispatcher::PreparePools(ready, places));
       } else {
         failed = built.status();
       }
+      const SteadyClock::duration took = SteadyClock::now() - started;
       asio::post(dispatch_strand, [this, drill, serial, ready = std::move(ready),
-                                   failed = std::move(failed), took]() mutable {
-        InstallIndex(drill, serial, std::move(ready), failed, took);
+                                   pools = std::move(pools), failed = std::move(failed),
+                                   took]() mutable {
+        InstallIndex(drill, serial, std::move(ready), std::move(pools), failed, took);
       });
     });
   }
@@ -654,8 +659,8 @@ struct Server::Impl {
   // still there and its closed arcs are still those the index leaves out; else another is asked
   // for.
   void InstallIndex(const std::string& drill, std::uint64_t serial,
-                    std::shared_ptr<const ChIndex> ready, const Status& failed,
-                    SteadyClock::duration took) {
+                    std::shared_ptr<const ChIndex> ready, std::shared_ptr<PreparedPools> pools,
+                    const Status& failed, SteadyClock::duration took) {
     Dispatcher* target = &dispatcher;
     IndexUpkeep* upkeep = &live_upkeep;
     if (!drill.empty()) {
@@ -673,7 +678,8 @@ struct Server::Impl {
       return;
     }
     if (ready->BuiltFor(target->ClosedArcsNow())) {
-      if (Status used = target->UseIndex(ready); !used.ok()) {
+      const SteadyClock::time_point installing = SteadyClock::now();
+      if (Status used = target->UseIndex(ready, std::move(*pools)); !used.ok()) {
         spdlog::error("{}road index: cannot be installed: {}", tag, used.message());
         return;
       }
@@ -682,8 +688,9 @@ struct Server::Impl {
           upkeep->stale_since ? SteadyClock::now() - *upkeep->stale_since : took;
       upkeep->stale_since.reset();
       spdlog::info("{}road index up to date: {} closed arcs, {} after the closures changed "
-                   "(recontracted in {})",
-                   tag, ready->closed_arcs().size(), Elapsed(since), Elapsed(took));
+                   "(recontracted and sets filled in {}, installed in {})",
+                   tag, ready->closed_arcs().size(), Elapsed(since), Elapsed(took),
+                   Elapsed(SteadyClock::now() - installing));
       return;
     }
     KeepIndexCurrent(*target, *upkeep, drill);  // closures changed meanwhile

@@ -45,10 +45,12 @@
 // with it while it fits their closures (Dispatcher::UseIndex); they share it, read-only. After a
 // command leaves a dispatcher's index unfit for the arcs closed now (a road closed or reopened,
 // at start after a journal with closures, in a drill), the strand hands ChIndex::Recontract to
-// the server's index thread (one, owned by the server, joined when Run returns) and carries on:
+// the server's index thread (one, owned by the server, joined when Run returns), which also fills
+// the candidate sets on it from where the teams stood (Dispatcher::PreparePools), and carries on:
 // the exact search answers meanwhile, with the same teams and ETAs. The new index comes back to
 // the strand, which installs it only when that dispatcher's closed arcs are still those it was
-// made for, and otherwise asks for another; a line is logged when one is installed (closed arcs,
+// made for (moving in the sets the teams that moved meanwhile: milliseconds, where filling the
+// sets there took ~0.1 s on New York), and otherwise asks for another; a line is logged when one is installed (closed arcs,
 // the time since the index stopped fitting). One recontraction runs at a time per dispatcher;
 // stopping the server stops a running one (it looks every 1,024 places) instead of waiting.
 //

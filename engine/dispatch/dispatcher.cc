@@ -125,6 +125,46 @@ std::uint32_t RequestState::Missing() const {
   return missing;
 }
 
+struct PreparedPools::Sets {
+  std::shared_ptr<const ChIndex> index;
+  std::shared_ptr<const Registry> registry;
+  std::vector<std::unique_ptr<CandidateSet>> pools;  // by specialty
+  std::vector<PlaceId> placed_at;                    // by team: where its entries are
+};
+
+PreparedPools::PreparedPools() = default;
+PreparedPools::PreparedPools(PreparedPools&&) noexcept = default;
+PreparedPools& PreparedPools::operator=(PreparedPools&&) noexcept = default;
+PreparedPools::~PreparedPools() = default;
+
+namespace {
+
+// One candidate set per specialty on `index`, each with every team holding the specialty at
+// its place in `places`, offset by its mobilization delay: pure (any thread).
+PreparedPools::Sets FillPools(std::shared_ptr<const ChIndex> index, const TeamPlaces& places) {
+  PreparedPools::Sets sets;
+  const Registry& reg = *places.registry;
+  std::vector<std::vector<OffsetTarget>> targets(reg.specialties().size());
+  for (const Team& t : reg.teams()) {
+    const std::uint32_t i = t.id.value();
+    if (i >= places.location.size()) continue;
+    for (const Specialty& s : reg.specialties()) {
+      if (reg.Capacity(t.id, s.id) == 0) continue;
+      targets[s.id.value()].push_back({places.location[i], ToTravel(t.mobilization_delay), i});
+    }
+  }
+  for (const std::vector<OffsetTarget>& of_specialty : targets) {
+    sets.pools.push_back(std::make_unique<CandidateSet>(*index));
+    sets.pools.back()->AddAll(of_specialty);
+  }
+  sets.placed_at = places.location;
+  sets.index = std::move(index);
+  sets.registry = places.registry;
+  return sets;
+}
+
+}  // namespace
+
 struct Dispatcher::State {
   const RoadGraph* graph;
   std::shared_ptr<const Registry> registry;
@@ -215,7 +255,16 @@ struct Dispatcher::State {
       pools[s.value()]->SetAvailable(i, is_free != 0);
   }
 
-  Status UseIndex(std::shared_ptr<const ChIndex> new_index) {
+  TeamPlaces PlacesNow() const {
+    TeamPlaces places{registry, {}};
+    places.location.reserve(teams.size());
+    for (const TeamState& ts : teams)
+      places.location.push_back(ts.location);
+    return places;
+  }
+
+  // `prepared`: sets filled off the strand (null: filled here).
+  Status UseIndex(std::shared_ptr<const ChIndex> new_index, PreparedPools::Sets* prepared) {
     if (new_index != nullptr) {
       if (graph_fingerprint == 0) graph_fingerprint = ChIndex::Fingerprint(*graph);
       if (new_index->graph_fingerprint() != graph_fingerprint ||
@@ -231,22 +280,17 @@ struct Dispatcher::State {
     pooled_at.assign(teams.size(), kNoPlace);
     if (index == nullptr) return Status::Ok();
     ch = std::make_unique<ChQuery>(*index, *graph);
-    std::vector<std::vector<OffsetTarget>> targets(registry->specialties().size());
-    for (const Team& t : registry->teams()) {
-      const std::uint32_t i = t.id.value();
-      for (SpecialtyId specialty : specialties_of[i]) {
-        targets[specialty.value()].push_back(
-            {teams[i].location, ToTravel(t.mobilization_delay), i});
-      }
-      pooled_at[i] = teams[i].location;
+    PreparedPools::Sets here;
+    if (prepared == nullptr || prepared->index != index || prepared->registry != registry ||
+        prepared->placed_at.size() != teams.size()) {
+      here = FillPools(index, PlacesNow());
+      prepared = &here;
     }
-    for (const std::vector<OffsetTarget>& of_specialty : targets) {
-      pools.push_back(std::make_unique<CandidateSet>(*index));
-      pools.back()->AddAll(of_specialty);
-      for (const OffsetTarget& target : of_specialty) {
-        if (free_team[target.tag] == 0) pools.back()->SetAvailable(target.tag, false);
-      }
-    }
+    pools = std::move(prepared->pools);
+    pooled_at = std::move(prepared->placed_at);
+    // Teams that moved since the snapshot are moved in the sets; every team's free mark is set.
+    for (std::uint32_t i = 0; i < teams.size(); ++i)
+      SyncTeam(TeamId(i));
     return Status::Ok();
   }
 
@@ -1358,7 +1402,18 @@ const ClosureSet& Dispatcher::closures() const {
 }
 
 Status Dispatcher::UseIndex(std::shared_ptr<const ChIndex> index) {
-  return state_->UseIndex(std::move(index));
+  return state_->UseIndex(std::move(index), nullptr);
+}
+Status Dispatcher::UseIndex(std::shared_ptr<const ChIndex> index, PreparedPools prepared) {
+  return state_->UseIndex(std::move(index), prepared.sets_.get());
+}
+TeamPlaces Dispatcher::TeamPlacesNow() const { return state_->PlacesNow(); }
+PreparedPools Dispatcher::PreparePools(std::shared_ptr<const ChIndex> index,
+                                       const TeamPlaces& places) {
+  PreparedPools prepared;
+  if (index == nullptr || places.registry == nullptr) return prepared;
+  prepared.sets_ = std::make_unique<PreparedPools::Sets>(FillPools(std::move(index), places));
+  return prepared;
 }
 const std::shared_ptr<const ChIndex>& Dispatcher::index() const {
   return state_->index;

@@ -1058,6 +1058,7 @@ struct Checks {
   Tally index{"with the road index: the same events (route text aside) and state"};
   std::uint64_t index_answers = 0;
   std::uint64_t stale_index_exact_answers = 0;
+  std::uint64_t prepared_installs = 0;  // indexes installed with sets prepared beforehand
 
   std::vector<const Tally*> all() const {
     return {&double_assignment, &filled, &capacity, &missing, &person,
@@ -1141,6 +1142,7 @@ class PropertyRun {
     const std::uint64_t exact_before = di_->exact_answers();
     const bool was_current = di_->IndexCurrent();
     Result<std::vector<Event>> got = di_->Apply(command);
+    InstallPending();
     if (!was_current) checks_.stale_index_exact_answers += di_->exact_answers() - exact_before;
     const bool same_outcome = got.ok() == want.ok();
     const bool same_events = same_outcome && (!got.ok() || WithoutRoutes(*got) == WithoutRoutes(*want));
@@ -1154,14 +1156,42 @@ class PropertyRun {
     if (!got.ok()) return;
     const bool roads_changed = std::holds_alternative<CloseRoad>(command.command) ||
                                std::holds_alternative<ReopenRoad>(command.command);
-    if (roads_changed && index_rng_() % 3 != 0) {
-      // What the adapter does on another thread: the index recontracted for the closures now.
-      Result<ChIndex> next = ChIndex::Recontract(*graph_, *di_->index(), di_->ClosedArcsNow());
-      REQUIRE(next.ok());
-      REQUIRE(di_->UseIndex(std::make_shared<ChIndex>(std::move(next).value())).ok());
+    const auto upkeep = roads_changed ? index_rng_() % 3 : 0;
+    if (upkeep == 0) return;  // left stale: the exact search answers
+    // What the adapter does on another thread: the index recontracted for the closures now.
+    Result<ChIndex> next = ChIndex::Recontract(*graph_, *di_->index(), di_->ClosedArcsNow());
+    REQUIRE(next.ok());
+    auto ready = std::make_shared<const ChIndex>(std::move(next).value());
+    if (upkeep == 1) {
+      REQUIRE(di_->UseIndex(ready).ok());
       checks_.index.Expect(di_->IndexCurrent(), [&] { return Where() + "index not current"; });
+      return;
     }
+    // As the server does: the sets filled from where the teams stand now, installed after the
+    // next command (teams may have moved, gone or come back meanwhile); now and then sets made
+    // for another index, which must be refilled instead of used.
+    const TeamPlaces places = di_->TeamPlacesNow();
+    const bool mismatched = index_rng_() % 4 == 0;
+    pending_ = Pending{ready, Dispatcher::PreparePools(mismatched ? di_->index() : ready, places)};
   }
+
+  // A recontracted index with its prepared sets, installed when it still fits the closures (as
+  // the server's InstallIndex), else dropped.
+  void InstallPending() {
+    if (!pending_) return;
+    Pending pending = std::move(*pending_);
+    pending_.reset();
+    if (!pending.index->BuiltFor(di_->ClosedArcsNow())) return;
+    REQUIRE(di_->UseIndex(pending.index, std::move(pending.pools)).ok());
+    checks_.index.Expect(di_->IndexCurrent(),
+                         [&] { return Where() + "index not current after prepared sets"; });
+    ++checks_.prepared_installs;
+  }
+  struct Pending {
+    std::shared_ptr<const ChIndex> index;
+    PreparedPools pools;
+  };
+  std::optional<Pending> pending_;
 
   std::uint32_t Pick(std::uint32_t lo, std::uint32_t hi) { return testing::Pick(rng_, lo, hi); }
 
@@ -1492,6 +1522,8 @@ TEST_CASE("dispatch: invariants hold after every command on random worlds, repla
   // Both ways were exercised: the index answering, and the exact search while it was stale.
   CHECK(checks.index_answers > 1000);
   CHECK(checks.stale_index_exact_answers > 50);
+  MESSAGE("indexes installed with sets prepared beforehand: ", checks.prepared_installs);
+  CHECK(checks.prepared_installs > 20);
 }
 
 }  // namespace
