@@ -139,6 +139,16 @@ PreparedPools::~PreparedPools() = default;
 
 namespace {
 
+// The specialties `team` holds: those it has capacity for, in the registry's order. What the
+// dispatcher keeps per team, and what the candidate sets are filled by.
+std::vector<SpecialtyId> SpecialtiesHeld(const Registry& reg, TeamId team) {
+  std::vector<SpecialtyId> held;
+  for (const Specialty& s : reg.specialties()) {
+    if (reg.Capacity(team, s.id) > 0) held.push_back(s.id);
+  }
+  return held;
+}
+
 // One candidate set per specialty on `index`, each with every team holding the specialty at
 // its place in `places`, offset by its mobilization delay: pure (any thread).
 PreparedPools::Sets FillPools(std::shared_ptr<const ChIndex> index, const TeamPlaces& places) {
@@ -148,10 +158,8 @@ PreparedPools::Sets FillPools(std::shared_ptr<const ChIndex> index, const TeamPl
   for (const Team& t : reg.teams()) {
     const std::uint32_t i = t.id.value();
     if (i >= places.location.size()) continue;
-    for (const Specialty& s : reg.specialties()) {
-      if (reg.Capacity(t.id, s.id) == 0) continue;
-      targets[s.id.value()].push_back({places.location[i], ToTravel(t.mobilization_delay), i});
-    }
+    for (SpecialtyId s : SpecialtiesHeld(reg, t.id))
+      targets[s.value()].push_back({places.location[i], ToTravel(t.mobilization_delay), i});
   }
   for (const std::vector<OffsetTarget>& of_specialty : targets) {
     sets.pools.push_back(std::make_unique<CandidateSet>(*index));
@@ -1276,11 +1284,9 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
   state->committed.assign(reg.personnel().size(), 0);
   state->specialties_of.resize(reg.teams().size());
   for (const Team& t : reg.teams()) {
-    for (const Specialty& s : reg.specialties()) {
-      if (reg.Capacity(t.id, s.id) == 0) continue;
-      state->specialties_of[t.id.value()].push_back(s.id);
-      ++state->free_count[s.id.value()];  // every team starts free
-    }
+    state->specialties_of[t.id.value()] = SpecialtiesHeld(reg, t.id);
+    for (SpecialtyId s : state->specialties_of[t.id.value()])
+      ++state->free_count[s.value()];  // every team starts free
   }
 
   // Each place's county: its own code, else that of the seat nearest by road.
