@@ -858,7 +858,6 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
                                                          const CandidateSet& candidates,
                                                          const NearestOptions& options,
                                                          const QueryContext& context) {
-  last_was_exact_ = false;
   last_answer_valid_ = false;
   const bool closures_match =
       context.closures == nullptr || context.closures->empty()
@@ -886,7 +885,6 @@ std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place,
                                                      const CandidateSet& candidates,
                                                      const NearestOptions& options,
                                                      FunctionRef<bool(std::uint32_t)> allowed) {
-  last_was_exact_ = false;
   return Hierarchy(place, candidates, options, Ranking::kByTotal, allowed);
 }
 
@@ -894,14 +892,12 @@ std::span<const OffsetReach> ChQuery::NearestAvailable(PlaceId place,
                                                        const CandidateSet& candidates,
                                                        const NearestOptions& options,
                                                        FunctionRef<bool(std::uint32_t)> allowed) {
-  last_was_exact_ = false;
   return Hierarchy(place, candidates, options, Ranking::kAvailableByTotal, allowed);
 }
 
 std::span<const OffsetReach> ChQuery::NearestByTravel(PlaceId place,
                                                       const CandidateSet& candidates,
                                                       const NearestOptions& options) {
-  last_was_exact_ = false;
   return Hierarchy(place, candidates, options, Ranking::kByTravel, kAllowAll);
 }
 
@@ -968,6 +964,7 @@ void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, Trav
 std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSet& candidates,
                                                 const NearestOptions& options, Ranking ranking,
                                                 FunctionRef<bool(std::uint32_t)> allowed) {
+  last_was_exact_ = false;  // the hierarchy answers
   const bool by_travel = ranking == Ranking::kByTravel;
   const bool available_only = ranking == Ranking::kAvailableByTotal;
   best_.clear();
