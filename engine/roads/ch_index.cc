@@ -51,7 +51,7 @@ std::uint32_t UpwardSearch(std::uint32_t source, std::vector<SearchLabel>& label
     if (d != labels[v].distance) continue;
     ++settled;
     bool stalled = false;
-    for (const ChArc& arc : stall(v)) {
+    for (const ChHop& arc : stall(v)) {
       const SearchLabel& other = labels[arc.other];
       if (other.stamp == generation && SaturatingAdd(other.distance, arc.time) < d) {
         stalled = true;
@@ -60,7 +60,7 @@ std::uint32_t UpwardSearch(std::uint32_t source, std::vector<SearchLabel>& label
     }
     if (stalled) continue;
     if (!on_settle(v, d)) break;
-    for (const ChArc& arc : arcs(v)) {
+    for (const ChHop& arc : arcs(v)) {
       const TravelTime nd = SaturatingAdd(d, arc.time);
       if (nd == kInfiniteTime) continue;
       SearchLabel& other = labels[arc.other];
@@ -179,32 +179,28 @@ class ChBuilder {
     index.place_of_rank_.assign(n_, 0);
     for (std::uint32_t v = 0; v < n_; ++v)
       index.place_of_rank_[index.rank_[v]] = v;
-    auto flatten = [this, &index](std::vector<std::vector<ChArc>>& lists,
-                                  std::vector<std::uint32_t>& first, std::vector<ChArc>& arcs) {
-      first.assign(n_ + 1, 0);
-      std::size_t total = 0;
-      for (const auto& list : lists)
-        total += list.size();
-      arcs.reserve(total);
-      for (std::uint32_t r = 0; r < n_; ++r) {
-        std::vector<ChArc>& list = lists[index.place_of_rank_[r]];
-        first[r] = static_cast<std::uint32_t>(arcs.size());
-        for (ChArc& arc : list)
-          arc.other = index.rank_[arc.other];
-        std::sort(list.begin(), list.end(), [](const ChArc& a, const ChArc& b) {
-          return a.other != b.other ? a.other < b.other : a.time < b.time;
-        });
-        arcs.insert(arcs.end(), list.begin(), list.end());
-        std::vector<ChArc>().swap(list);
-      }
-      first[n_] = static_cast<std::uint32_t>(arcs.size());
+    std::size_t total = 0;
+    for (std::uint32_t v = 0; v < n_; ++v)
+      total += up_lists_[v].size() + down_lists_[v].size();
+    index.first_.reserve(2 * std::size_t{n_} + 1);
+    index.hops_.reserve(total);
+    index.middle_.reserve(total);
+    // Each place's lists numbered by rank and sorted by other end, then freed as they are
+    // copied (no second copy of every arc at once).
+    auto by_rank = [&index](std::vector<ChArc>& list) {
+      for (ChArc& arc : list)
+        arc.other = index.rank_[arc.other];
+      std::sort(list.begin(), list.end(), [](const ChArc& a, const ChArc& b) {
+        return a.other != b.other ? a.other < b.other : a.time < b.time;
+      });
+      return std::span<const ChArc>(list);
     };
-    flatten(up_lists_, index.first_up_, index.up_);
-    flatten(down_lists_, index.first_down_, index.down_);
-    for (const ChArc& arc : index.up_)
-      index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
-    for (const ChArc& arc : index.down_)
-      index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
+    for (std::uint32_t r = 0; r < n_; ++r) {
+      const std::uint32_t v = index.place_of_rank_[r];
+      index.AppendRank(by_rank(down_lists_[v]), by_rank(up_lists_[v]));
+      std::vector<ChArc>().swap(down_lists_[v]);
+      std::vector<ChArc>().swap(up_lists_[v]);
+    }
     return index;
   }
 
@@ -428,10 +424,19 @@ ChIndexParts ChIndex::ToParts() const {
   ChIndexParts parts;
   parts.graph_fingerprint = graph_fingerprint_;
   parts.rank = rank_;
-  parts.first_up = first_up_;
-  parts.up = up_;
-  parts.first_down = first_down_;
-  parts.down = down_;
+  const std::uint32_t n = place_count();
+  parts.first_up.reserve(std::size_t{n} + 1);
+  parts.first_down.reserve(std::size_t{n} + 1);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    parts.first_up.push_back(static_cast<std::uint32_t>(parts.up.size()));
+    for (const ChHop& hop : up(r))
+      parts.up.push_back({hop.other, hop.time, middle(hop)});
+    parts.first_down.push_back(static_cast<std::uint32_t>(parts.down.size()));
+    for (const ChHop& hop : down(r))
+      parts.down.push_back({hop.other, hop.time, middle(hop)});
+  }
+  parts.first_up.push_back(static_cast<std::uint32_t>(parts.up.size()));
+  parts.first_down.push_back(static_cast<std::uint32_t>(parts.down.size()));
   for (ArcId a : closed_arcs_)
     parts.closed_arcs.push_back(a.value());
   return parts;
@@ -498,22 +503,35 @@ Result<ChIndex> ChIndex::FromParts(ChIndexParts parts, const RoadGraph& graph) {
     index.closed_arcs_.push_back(ArcId(parts.closed_arcs[i]));
   }
   index.rank_ = std::move(parts.rank);
-  index.first_up_ = std::move(parts.first_up);
-  index.up_ = std::move(parts.up);
-  index.first_down_ = std::move(parts.first_down);
-  index.down_ = std::move(parts.down);
+  index.first_.reserve(2 * std::size_t{n} + 1);
+  index.hops_.reserve(parts.up.size() + parts.down.size());
+  index.middle_.reserve(parts.up.size() + parts.down.size());
+  for (std::uint32_t r = 0; r < n; ++r) {
+    index.AppendRank(
+        std::span<const ChArc>(parts.down).subspan(parts.first_down[r],
+                                                   parts.first_down[r + 1] - parts.first_down[r]),
+        std::span<const ChArc>(parts.up).subspan(parts.first_up[r],
+                                                 parts.first_up[r + 1] - parts.first_up[r]));
+  }
   index.graph_fingerprint_ = parts.graph_fingerprint;
-  for (const ChArc& arc : index.up_)
-    index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
-  for (const ChArc& arc : index.down_)
-    index.shortcut_count_ += arc.middle.valid() ? 1 : 0;
   return index;
 }
 
+void ChIndex::AppendRank(std::span<const ChArc> down, std::span<const ChArc> up) {
+  if (first_.empty()) first_.push_back(0);
+  for (std::span<const ChArc> arcs : {down, up}) {
+    for (const ChArc& arc : arcs) {
+      hops_.push_back({arc.other, arc.time});
+      middle_.push_back(arc.middle);
+      shortcut_count_ += arc.middle.valid() ? 1 : 0;
+    }
+    first_.push_back(static_cast<std::uint32_t>(hops_.size()));
+  }
+}
+
 std::size_t ChIndex::MemoryBytes() const {
-  return (rank_.size() + place_of_rank_.size()) * sizeof(std::uint32_t) +
-         (first_up_.size() + first_down_.size()) * sizeof(std::uint32_t) +
-         (up_.size() + down_.size()) * sizeof(ChArc);
+  return (rank_.size() + place_of_rank_.size() + first_.size()) * sizeof(std::uint32_t) +
+         hops_.size() * sizeof(ChHop) + middle_.size() * sizeof(PlaceId);
 }
 
 // --- CandidateSet ---
@@ -805,20 +823,21 @@ TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
 namespace {
 
 // The arc of `arcs` (sorted by other end) whose other end is `other`. Precondition: it is there.
-const ChArc& ArcTo(std::span<const ChArc> arcs, std::uint32_t other) {
+const ChHop& ArcTo(std::span<const ChHop> arcs, std::uint32_t other) {
   return *std::lower_bound(arcs.begin(), arcs.end(), other,
-                           [](const ChArc& arc, std::uint32_t r) { return arc.other < r; });
+                           [](const ChHop& arc, std::uint32_t r) { return arc.other < r; });
 }
 
 // Appends the places after rank `a` along `arc` from `a` to `b`, shortcuts unpacked: a shortcut
 // through m is the arc from a down into m followed by the arc from m up to b.
-void UnpackArc(const ChIndex& ch, std::uint32_t a, std::uint32_t b, const ChArc& arc,
+void UnpackArc(const ChIndex& ch, std::uint32_t a, std::uint32_t b, const ChHop& arc,
                std::vector<PlaceId>& out) {
-  if (!arc.middle.valid()) {
+  const PlaceId middle = ch.middle(arc);
+  if (!middle.valid()) {
     out.push_back(ch.place_of_rank(b));
     return;
   }
-  const std::uint32_t m = ch.rank(arc.middle);
+  const std::uint32_t m = ch.rank(middle);
   UnpackArc(ch, a, m, ArcTo(ch.down(m), a), out);
   UnpackArc(ch, m, b, ArcTo(ch.up(m), b), out);
 }

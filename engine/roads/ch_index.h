@@ -70,6 +70,13 @@ struct ChArc {
   PlaceId middle = kNoPlace;
 };
 
+// An arc as the searches read it: eight bytes, the middle place kept apart (only unpacking a
+// route needs it), so that more of a place's arcs share a cache line.
+struct ChHop {
+  std::uint32_t other = 0;  // rank of the head of an upward arc, of the tail of a downward one
+  TravelTime time = 0;
+};
+
 // A ChIndex's arrays as plain values, for an adapter that saves and loads the index (the
 // engine does no I/O). ChIndex::FromParts checks them against the graph before use.
 struct ChIndexParts {
@@ -129,14 +136,20 @@ class ChIndex {
   std::uint32_t rank(PlaceId p) const { return rank_[p.value()]; }
   PlaceId place_of_rank(std::uint32_t rank) const { return PlaceId(place_of_rank_[rank]); }
 
-  // Arcs from the place of rank `r` to higher places (searches from a place go up these).
-  std::span<const ChArc> up(std::uint32_t r) const {
-    return {up_.data() + first_up_[r], up_.data() + first_up_[r + 1]};
+  // Arcs from the place of rank `r` to higher places (searches from a place go up these),
+  // sorted by other end.
+  std::span<const ChHop> up(std::uint32_t r) const {
+    return {hops_.data() + first_[2 * r + 1], hops_.data() + first_[2 * r + 2]};
   }
   // Arcs into the place of rank `r` from higher places (searches towards a place go up these,
-  // backwards).
-  std::span<const ChArc> down(std::uint32_t r) const {
-    return {down_.data() + first_down_[r], down_.data() + first_down_[r + 1]};
+  // backwards), sorted by other end.
+  std::span<const ChHop> down(std::uint32_t r) const {
+    return {hops_.data() + first_[2 * r], hops_.data() + first_[2 * r + 1]};
+  }
+  // The place a shortcut bypasses, kNoPlace for an arc of the road graph. Precondition: `hop`
+  // is one of this index's arcs (from up() or down()).
+  PlaceId middle(const ChHop& hop) const {
+    return middle_[static_cast<std::size_t>(&hop - hops_.data())];
   }
 
   // The places along a route given by the ranks it passes in the hierarchy (consecutive ranks
@@ -154,12 +167,17 @@ class ChIndex {
   ChIndex() = default;
   friend class ChBuilder;
 
+  // Appends the arcs of the next rank (its arcs down, then up) to first_, hops_ and middle_.
+  void AppendRank(std::span<const ChArc> down, std::span<const ChArc> up);
+
   std::vector<std::uint32_t> rank_;           // by place
   std::vector<std::uint32_t> place_of_rank_;  // by rank
-  std::vector<std::uint32_t> first_up_;       // by rank, place_count + 1
-  std::vector<ChArc> up_;
-  std::vector<std::uint32_t> first_down_;  // by rank, place_count + 1
-  std::vector<ChArc> down_;
+  // The arcs of rank r: down ones at [first_[2r], first_[2r + 1]), up ones at
+  // [first_[2r + 1], first_[2r + 2]). A search settling a place reads both (one to go on, the
+  // other to stall): one pair of offsets and one run of arcs, not two of each.
+  std::vector<std::uint32_t> first_;  // 2 x place_count + 1
+  std::vector<ChHop> hops_;
+  std::vector<PlaceId> middle_;  // by index in hops_
   std::uint64_t shortcut_count_ = 0;
   std::uint64_t graph_fingerprint_ = 0;
   std::vector<ArcId> closed_arcs_;
