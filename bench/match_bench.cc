@@ -9,9 +9,15 @@
 //
 // One benchmark iteration is one request. Each request meets a fresh state: it is submitted,
 // timed alone (the whole Apply, explanations included), and then cancelled (untimed) so that
-// its teams are free again for the next one. A dispatcher serves kRequestsPerDispatcher
-// requests and is then replaced (untimed, with one untimed warm-up request), so that the
-// requests it keeps do not pile up. Per-request times are read with std::chrono::steady_clock
+// its teams are free again for the next one. How long a dispatcher lives:
+// - by default as in the server, which keeps one dispatcher for as long as it runs: each
+//   benchmark run makes one (its candidate sets filled, untimed) and warms it with
+//   kWarmUpRequests requests at other random places (untimed), then times every request on it;
+// - with --renew_every=N (the method of the earlier figures in RESULTS.md), a dispatcher serves
+//   N requests and is replaced (untimed, one untimed warm-up request). Filling a new
+//   dispatcher's candidate sets writes tens of megabytes, so the requests after it find little
+//   of the index in the processor's caches: this measures a dispatcher just (re)started.
+// Per-request times are read with std::chrono::steady_clock
 // and handed to Google Benchmark as manual time; p50 and p99 over the requests are exported as
 // counters and summed up (medians over repetitions) beside the baseline at the end. Counters
 // index_answers and exact_answers say which matcher answered the dispatchers' questions; the
@@ -33,6 +39,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -43,6 +50,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -71,7 +79,7 @@ constexpr std::size_t kNewYorkTeams = 10000;
 constexpr std::uint32_t kNewYorkQuantity = 3;  // units of one specialty, capacity 1 per team
 constexpr std::size_t kXizangRequests = 2000;  // iterations of each xizang benchmark
 constexpr std::size_t kNewYorkRequests = 500;  // the baseline takes ~40 ms per request there
-constexpr std::size_t kRequestsPerDispatcher = 100;
+constexpr std::size_t kWarmUpRequests = 100;  // untimed, on a dispatcher that lives on
 constexpr std::size_t kCheckedRequests = 20;
 constexpr int kCheckFailedExit = 2;
 
@@ -80,6 +88,9 @@ const Instant kFirstCommand = kReferenceDate + std::chrono::hours(1);
 constexpr Duration kDeadlineAfter = std::chrono::days(30);  // "far": never binding
 
 bool check_failed = false;
+
+// --renew_every=N: a fresh dispatcher every N requests; 0 (the default): one per benchmark run.
+std::size_t renew_every = 0;
 
 // What these benchmarks need of data/xizang: the network and the seed registry.
 constexpr std::array<std::string_view, 3> kXizangFiles = {"places.csv", "roads.csv",
@@ -123,6 +134,7 @@ struct World {
   std::vector<PlaceId> home;                // by TeamId
   std::vector<std::uint32_t> place_county;  // by PlaceId, as the dispatcher reckons it
   std::vector<Question> questions;
+  std::vector<Question> warm_up;  // asked untimed of a dispatcher that lives on
   // The road index, built once (untimed) and shared by every indexed dispatcher.
   std::shared_ptr<const ChIndex> index;
   double index_seconds = 0;
@@ -188,7 +200,8 @@ std::vector<std::uint32_t> PlaceCounties(const RoadGraph& graph) {
 
 std::vector<Question> MakeQuestions(const World& w) {
   std::mt19937_64 rng(kRequestSeed + static_cast<std::uint64_t>(w.kind));
-  const std::size_t count = w.kind == NetworkKind::kNewYork ? kNewYorkRequests : kXizangRequests;
+  const std::size_t count =
+      (w.kind == NetworkKind::kNewYork ? kNewYorkRequests : kXizangRequests) + kWarmUpRequests;
   std::vector<PlaceId> seats;  // xizang: requests come from county and prefecture seats
   for (std::uint32_t p = 0; p < w.graph->place_count(); ++p) {
     if (w.graph->place(PlaceId(p)).adcode != 0) seats.emplace_back(p);
@@ -315,7 +328,7 @@ class DispatchDriver {
   // Submits question `q` at the next instant; `seconds` is the time Apply took, `cpu_seconds`
   // this thread's CPU time in it.
   Result<std::vector<Event>> Submit(const Question& q, double& seconds, double& cpu_seconds) {
-    if (!dispatcher_ || served_ == kRequestsPerDispatcher) {
+    if (!dispatcher_ || (renew_every != 0 && served_ == renew_every)) {
       BAIYING_RETURN_IF_ERROR(Renew(q));
     }
     ++served_;
@@ -347,8 +360,9 @@ class DispatchDriver {
   }
 
  private:
-  // A fresh dispatcher, warmed up by one request submitted and cancelled.
-  Status Renew(const Question& warm_up) {
+  // A fresh dispatcher, warmed up by requests submitted and cancelled: the world's warm-up
+  // questions for one that lives on, else the next question alone (the earlier method).
+  Status Renew(const Question& next) {
     if (dispatcher_) {
       retired_index_answers_ += dispatcher_->index_answers();
       retired_exact_answers_ += dispatcher_->exact_answers();
@@ -364,10 +378,15 @@ class DispatchDriver {
       }
     }
     served_ = 0;
-    Result<std::vector<Event>> events =
-        dispatcher_->Apply({Tick(), MakeSubmit(warm_up, ++serial_, now_)});
-    if (!events.ok()) return events.status();
-    return CancelLast();
+    const std::span<const Question> warm_up =
+        renew_every == 0 ? std::span<const Question>(world_->warm_up) : std::span(&next, 1);
+    for (const Question& q : warm_up) {
+      Result<std::vector<Event>> events =
+          dispatcher_->Apply({Tick(), MakeSubmit(q, ++serial_, now_)});
+      if (!events.ok()) return events.status();
+      BAIYING_RETURN_IF_ERROR(CancelLast());
+    }
+    return Status::Ok();
   }
 
   Instant Tick() {
@@ -468,6 +487,8 @@ World LoadWorld(NetworkKind kind) {
   w.reversed.emplace(BuildBoostGraph(*w.graph, Orientation::kReversed));
   w.place_county = PlaceCounties(*w.graph);
   w.questions = MakeQuestions(w);
+  w.warm_up.assign(w.questions.end() - kWarmUpRequests, w.questions.end());
+  w.questions.resize(w.questions.size() - kWarmUpRequests);
   w.check = CheckAgainstBaseline(w);
   if (!w.check.empty()) {
     check_failed = true;
@@ -708,6 +729,25 @@ void PrintSummary() {
 }  // namespace baiying::bench
 
 int main(int argc, char** argv) {
+  // Our own flag, taken out before Google Benchmark reads the rest.
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--renew_every=")) {
+      const std::string value(arg.substr(std::string_view("--renew_every=").size()));
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0') {
+        std::cerr << "match_bench: --renew_every wants a number of requests, got '" << value
+                  << "'\n";
+        return 1;
+      }
+      baiying::bench::renew_every = static_cast<std::size_t>(n);
+      continue;
+    }
+    argv[kept++] = argv[i];
+  }
+  argc = kept;
   baiying::bench::RegisterAll();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
