@@ -17,7 +17,7 @@ constexpr std::uint32_t kNone = 0xffffffffu;
 using roads_internal::HeapKey;
 using roads_internal::KeyPlace;
 using roads_internal::KeyTime;
-using roads_internal::SearchLabel;
+using roads_internal::SearchSpace;
 
 // A min-heap of keys with lazy deletion: a place may be in it several times, and the stale
 // keys (a time above the place's current one) are skipped when popped.
@@ -34,26 +34,27 @@ std::uint64_t HeapPop(std::vector<std::uint64_t>& heap) {
 
 // One upward search over `arcs(v)`, stalling a place when an arc of `stall(v)` from a place
 // already reached proves its time too large. Calls on_settle(place, time) for every place
-// settled and not stalled, in (time, id) order, until it returns false. Each reached place's
-// label holds its time and the place it was reached from (kNone at the source).
+// settled and not stalled, in (time, id) order, until it returns false. `space` is made ready
+// for a new search first; each place it reached then holds its time and the place it was
+// reached from (kNoParent at the source).
 template <typename Arcs, typename Stall, typename OnSettle>
-std::uint32_t UpwardSearch(std::uint32_t source, std::vector<SearchLabel>& labels,
-                           std::uint32_t generation, std::vector<std::uint64_t>& heap, Arcs&& arcs,
-                           Stall&& stall, OnSettle&& on_settle) {
+std::uint32_t UpwardSearch(std::uint32_t source, SearchSpace& space,
+                           std::vector<std::uint64_t>& heap, Arcs&& arcs, Stall&& stall,
+                           OnSettle&& on_settle) {
+  space.NextSearch();
   heap.clear();
-  labels[source] = {generation, 0, kNone};
+  space.Reach(source, 0, SearchSpace::kNoParent);
   HeapPush(heap, HeapKey(0, source));
   std::uint32_t settled = 0;
   while (!heap.empty()) {
     const std::uint64_t key = HeapPop(heap);
     const std::uint32_t v = KeyPlace(key);
     const TravelTime d = KeyTime(key);
-    if (d != labels[v].distance) continue;
+    if (d != space.time(v)) continue;
     ++settled;
     bool stalled = false;
     for (const ChHop& arc : stall(v)) {
-      const SearchLabel& other = labels[arc.other];
-      if (other.stamp == generation && SaturatingAdd(other.distance, arc.time) < d) {
+      if (space.reached(arc.other) && SaturatingAdd(space.time(arc.other), arc.time) < d) {
         stalled = true;
         break;
       }
@@ -63,9 +64,8 @@ std::uint32_t UpwardSearch(std::uint32_t source, std::vector<SearchLabel>& label
     for (const ChHop& arc : arcs(v)) {
       const TravelTime nd = SaturatingAdd(d, arc.time);
       if (nd == kInfiniteTime) continue;
-      SearchLabel& other = labels[arc.other];
-      if (other.stamp != generation || nd < other.distance) {
-        other = {generation, nd, v};
+      if (!space.reached(arc.other) || nd < space.time(arc.other)) {
+        space.Reach(arc.other, nd, v);
         HeapPush(heap, HeapKey(nd, arc.other));
       }
     }
@@ -77,12 +77,6 @@ std::uint32_t UpwardSearch(std::uint32_t source, std::vector<SearchLabel>& label
 void NextGeneration(std::uint32_t& generation, std::vector<std::uint32_t>& stamp) {
   if (++generation == 0) {
     std::fill(stamp.begin(), stamp.end(), 0);
-    generation = 1;
-  }
-}
-void NextGeneration(std::uint32_t& generation, std::vector<SearchLabel>& labels) {
-  if (++generation == 0) {
-    std::fill(labels.begin(), labels.end(), SearchLabel{});
     generation = 1;
   }
 }
@@ -383,8 +377,7 @@ Result<ChIndex> ChIndex::Recontract(const RoadGraph& graph, const ChIndex& previ
     return Status::InvalidArgument("contraction hierarchy: witness limits must be positive");
   }
   const std::uint64_t fingerprint = Fingerprint(graph);
-  if (previous.place_count() != graph.place_count() ||
-      previous.graph_fingerprint_ != fingerprint) {
+  if (previous.place_count() != graph.place_count() || previous.graph_fingerprint_ != fingerprint) {
     return Status::InvalidArgument(
         "contraction hierarchy: the previous index was built on another graph");
   }
@@ -468,8 +461,8 @@ Result<ChIndex> ChIndex::FromParts(ChIndexParts parts, const RoadGraph& graph) {
   auto check_arcs = [&](const std::vector<std::uint32_t>& first, const std::vector<ChArc>& arcs,
                         const char* name) -> Status {
     if (first.size() != std::size_t{n} + 1 || first.front() != 0 || first.back() != arcs.size()) {
-      return bad(std::string(name) + " offsets do not match " + std::to_string(n) +
-                 " places and " + std::to_string(arcs.size()) + " arcs");
+      return bad(std::string(name) + " offsets do not match " + std::to_string(n) + " places and " +
+                 std::to_string(arcs.size()) + " arcs");
     }
     // Every offset first, so that no arc is read out of range.
     for (std::uint32_t r = 0; r < n; ++r) {
@@ -482,8 +475,7 @@ Result<ChIndex> ChIndex::FromParts(ChIndexParts parts, const RoadGraph& graph) {
         const ChArc& arc = arcs[i];
         const bool sorted = i == first[r] || arcs[i - 1].other < arc.other;
         const bool middle_ok =
-            !arc.middle.valid() ||
-            (arc.middle.value() < n && parts.rank[arc.middle.value()] < r);
+            !arc.middle.valid() || (arc.middle.value() < n && parts.rank[arc.middle.value()] < r);
         if (arc.other <= r || arc.other >= n || !sorted || !middle_ok ||
             arc.time == kInfiniteTime) {
           return bad(std::string(name) + " arc " + std::to_string(i) + " of rank " +
@@ -508,8 +500,8 @@ Result<ChIndex> ChIndex::FromParts(ChIndexParts parts, const RoadGraph& graph) {
   index.middle_.reserve(parts.up.size() + parts.down.size());
   for (std::uint32_t r = 0; r < n; ++r) {
     index.AppendRank(
-        std::span<const ChArc>(parts.down).subspan(parts.first_down[r],
-                                                   parts.first_down[r + 1] - parts.first_down[r]),
+        std::span<const ChArc>(parts.down)
+            .subspan(parts.first_down[r], parts.first_down[r + 1] - parts.first_down[r]),
         std::span<const ChArc>(parts.up).subspan(parts.first_up[r],
                                                  parts.first_up[r + 1] - parts.first_up[r]));
   }
@@ -537,9 +529,7 @@ std::size_t ChIndex::MemoryBytes() const {
 // --- CandidateSet ---
 
 CandidateSet::CandidateSet(const ChIndex& index)
-    : index_(&index),
-      head_of_rank_(index.place_count()),
-      labels_(index.place_count()) {}
+    : index_(&index), head_of_rank_(index.place_count()), space_(index.place_count()) {}
 
 bool CandidateSet::Add(const OffsetTarget& target) {
   if (!Accepts(target)) return false;
@@ -573,19 +563,19 @@ std::size_t CandidateSet::AddAll(std::span<const OffsetTarget> targets) {
 void CandidateSet::Search(PlaceId place) {
   // Teams travel to the unit: the candidate's search goes up from its place along arcs as
   // they run, stalled by arcs coming down into a place.
-  NextGeneration(generation_, labels_);
   const ChIndex& ch = *index_;
   settled_.clear();
   UpwardSearch(
-      ch.rank(place), labels_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
+      ch.rank(place), space_, heap_, [&ch](std::uint32_t v) { return ch.up(v); },
+      [&ch](std::uint32_t v) { return ch.down(v); },
       [this](std::uint32_t v, TravelTime d) {
-        // A place is reached from one settled (and not stalled) before it, whose label's parent
-        // already holds its index in settled_; v's own label is not written again (a settled
-        // place's time never falls), so its parent now takes v's index.
-        SearchLabel& label = labels_[v];
-        const std::uint32_t parent = label.parent == kNone ? kNoRecord : labels_[label.parent].parent;
-        label.parent = static_cast<std::uint32_t>(settled_.size());
+        // A place is reached from one settled (and not stalled) before it, whose parent already
+        // holds its index in settled_; v is not reached again (a settled place's time never
+        // falls), so its parent now takes v's index.
+        const std::uint32_t from = space_.parent(v);
+        const std::uint32_t parent =
+            from == SearchSpace::kNoParent ? kNoRecord : space_.parent(from);
+        space_.set_parent(v, static_cast<std::uint32_t>(settled_.size()));
         settled_.push_back({v, d, parent});
         return true;
       });
@@ -762,9 +752,8 @@ TravelTime CandidateSet::min_offset() const {
 
 std::size_t CandidateSet::MemoryBytes() const {
   std::size_t bytes = head_of_rank_.size() * sizeof(BucketHead) + available_.size() +
-                      labels_.size() * sizeof(SearchLabel) +
-                      buckets_.size() * sizeof(std::vector<Entry>) + slots_.size() * sizeof(Slot) +
-                      slot_of_tag_.size() * sizeof(std::uint32_t);
+                      space_.MemoryBytes() + buckets_.size() * sizeof(std::vector<Entry>) +
+                      slots_.size() * sizeof(Slot) + slot_of_tag_.size() * sizeof(std::uint32_t);
   for (const auto& bucket : buckets_)
     bytes += bucket.capacity() * sizeof(Entry);
   for (const Slot& s : slots_)
@@ -777,16 +766,10 @@ std::size_t CandidateSet::MemoryBytes() const {
 ChQuery::ChQuery(const ChIndex& index, const RoadGraph& graph)
     : index_(&index),
       exact_(graph),
-      labels_(index.place_count()),
-      forward_labels_(index.place_count()) {}
+      space_(index.place_count()),
+      forward_space_(index.place_count()) {}
 
 void ChQuery::Start() {
-  ++generation_;
-  if (generation_ == 0) {
-    std::fill(labels_.begin(), labels_.end(), SearchLabel{});
-    std::fill(forward_labels_.begin(), forward_labels_.end(), SearchLabel{});
-    generation_ = 1;
-  }
   settled_count_ = 0;
   entries_read_ = 0;
 }
@@ -799,17 +782,17 @@ TravelTime ChQuery::Time(PlaceId from, PlaceId to) {
   Start();
   const ChIndex& ch = *index_;
   settled_count_ += UpwardSearch(
-      ch.rank(from), forward_labels_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.up(v); }, [&ch](std::uint32_t v) { return ch.down(v); },
+      ch.rank(from), forward_space_, heap_, [&ch](std::uint32_t v) { return ch.up(v); },
+      [&ch](std::uint32_t v) { return ch.down(v); },
       [](std::uint32_t, TravelTime) { return true; });
   TravelTime best = kInfiniteTime;
   settled_count_ += UpwardSearch(
-      ch.rank(to), labels_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.down(v); }, [&ch](std::uint32_t v) { return ch.up(v); },
+      ch.rank(to), space_, heap_, [&ch](std::uint32_t v) { return ch.down(v); },
+      [&ch](std::uint32_t v) { return ch.up(v); },
       [&](std::uint32_t v, TravelTime d) {
         if (d >= best) return false;
-        if (forward_labels_[v].stamp == generation_) {
-          const TravelTime via = SaturatingAdd(forward_labels_[v].distance, d);
+        if (forward_space_.reached(v)) {
+          const TravelTime via = SaturatingAdd(forward_space_.time(v), d);
           if (via < best) {
             best = via;
             meeting_ = v;
@@ -862,12 +845,12 @@ std::vector<PlaceId> ChQuery::Path(PlaceId from, PlaceId to) {
   // down along the backward search's tree to `to`.
   std::vector<std::uint32_t> ranks;
   const std::uint32_t source = index_->rank(from), target = index_->rank(to);
-  for (std::uint32_t r = meeting_; r != source; r = forward_labels_[r].parent)
+  for (std::uint32_t r = meeting_; r != source; r = forward_space_.parent(r))
     ranks.push_back(r);
   ranks.push_back(source);
   std::reverse(ranks.begin(), ranks.end());
   for (std::uint32_t r = meeting_; r != target;) {
-    r = labels_[r].parent;
+    r = space_.parent(r);
     ranks.push_back(r);
   }
   return index_->Unpack(ranks);
@@ -878,10 +861,9 @@ std::span<const OffsetReach> ChQuery::NearestWithOffsets(PlaceId place,
                                                          const NearestOptions& options,
                                                          const QueryContext& context) {
   last_answer_valid_ = false;
-  const bool closures_match =
-      context.closures == nullptr || context.closures->empty()
-          ? index_->closed_arcs().empty()
-          : index_->BuiltFor(context.closures->ClosedArcsAt(context.at));
+  const bool closures_match = context.closures == nullptr || context.closures->empty()
+                                  ? index_->closed_arcs().empty()
+                                  : index_->BuiltFor(context.closures->ClosedArcsAt(context.at));
   if (!closures_match) {
     last_was_exact_ = true;
     return exact_.NearestWithOffsets(place, Direction::kToPlace, candidates.targets(), options,
@@ -894,14 +876,12 @@ namespace {
 constexpr auto kAllowAll = [](std::uint32_t) { return true; };
 }  // namespace
 
-std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place,
-                                                     const CandidateSet& candidates,
+std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place, const CandidateSet& candidates,
                                                      const NearestOptions& options) {
   return NearestInIndex(place, candidates, options, kAllowAll);
 }
 
-std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place,
-                                                     const CandidateSet& candidates,
+std::span<const OffsetReach> ChQuery::NearestInIndex(PlaceId place, const CandidateSet& candidates,
                                                      const NearestOptions& options,
                                                      FunctionRef<bool(std::uint32_t)> allowed) {
   return Hierarchy(place, candidates, options, Ranking::kByTotal, allowed);
@@ -914,8 +894,7 @@ std::span<const OffsetReach> ChQuery::NearestAvailable(PlaceId place,
   return Hierarchy(place, candidates, options, Ranking::kAvailableByTotal, allowed);
 }
 
-std::span<const OffsetReach> ChQuery::NearestByTravel(PlaceId place,
-                                                      const CandidateSet& candidates,
+std::span<const OffsetReach> ChQuery::NearestByTravel(PlaceId place, const CandidateSet& candidates,
                                                       const NearestOptions& options) {
   return Hierarchy(place, candidates, options, Ranking::kByTravel, kAllowAll);
 }
@@ -975,8 +954,7 @@ void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, Trav
     if (travel > options.max_time) continue;
     if (list.size() == options.k && travel > list[worst].reach.total) continue;
     const OffsetTarget& t = candidates.slots_[e.slot].target;
-    Offer(list, options.k, worst, {{t.tag, t.place, travel, travel}, v, e.slot, e.back},
-          kAllowAll);
+    Offer(list, options.k, worst, {{t.tag, t.place, travel, travel}, v, e.slot, e.back}, kAllowAll);
   }
 }
 
@@ -1007,8 +985,8 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
   const ChIndex& ch = *index_;
   complete_below_ = kInfiniteTime;
   settled_count_ = UpwardSearch(
-      ch.rank(place), labels_, generation_, heap_,
-      [&ch](std::uint32_t v) { return ch.down(v); }, [&ch](std::uint32_t v) { return ch.up(v); },
+      ch.rank(place), space_, heap_, [&ch](std::uint32_t v) { return ch.down(v); },
+      [&ch](std::uint32_t v) { return ch.up(v); },
       [&](std::uint32_t v, TravelTime d) {
         // Ties on total break by tag, so only a strictly larger bound ends the search.
         const TravelTime floor = SaturatingAdd(d, min_offset);
@@ -1093,7 +1071,7 @@ std::optional<ChQuery::AnswerRoute> ChQuery::KeepRouteOfLastAnswer(std::uint32_t
   // ... then the unit's search tree (parent_) from the meeting place down to the unit.
   const std::uint32_t unit = index_->rank(last_place_);
   for (std::uint32_t r = it->meeting; r != unit;) {
-    r = labels_[r].parent;
+    r = space_.parent(r);
     route.ranks.push_back(r);
   }
   return route;

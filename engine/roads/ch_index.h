@@ -81,8 +81,8 @@ struct ChHop {
 // engine does no I/O). ChIndex::FromParts checks them against the graph before use.
 struct ChIndexParts {
   std::uint64_t graph_fingerprint = 0;
-  std::vector<std::uint32_t> rank;        // by place
-  std::vector<std::uint32_t> first_up;    // by rank, place_count + 1
+  std::vector<std::uint32_t> rank;      // by place
+  std::vector<std::uint32_t> first_up;  // by rank, place_count + 1
   std::vector<ChArc> up;
   std::vector<std::uint32_t> first_down;  // by rank, place_count + 1
   std::vector<ChArc> down;
@@ -184,13 +184,46 @@ class ChIndex {
 };
 
 namespace roads_internal {
-// What a search knows of a place: reached in generation `stamp`, in `distance`, from `parent`
-// (a rank; 0xffffffff at the source). Kept together so that reaching a place touches one
-// cache line, not three: on a large graph a query's time is mostly cache misses.
-struct SearchLabel {
-  std::uint32_t stamp = 0;
-  TravelTime distance = kInfiniteTime;
-  std::uint32_t parent = 0xffffffffu;
+// What an upward search knows of the places (by rank): whether it reached a place, and for one
+// it reached, in what time and from which place (a rank; kNoParent at the source). Reached is
+// a byte per place holding the generation of the search that reached it, so that the next
+// search starts without clearing anything: on a large graph a query's time is mostly cache
+// misses, and asking "reached?" of the many places that were not (every arc a search looks
+// along, to go on or to stall) then reads a dense array of a quarter of a megabyte on New York,
+// which stays in the processor's caches, instead of a cold line per place.
+class SearchSpace {
+ public:
+  static constexpr std::uint32_t kNoParent = 0xffffffffu;
+  explicit SearchSpace(std::uint32_t place_count)
+      : generation_of_(place_count, 0), label_(place_count) {}
+
+  // Every place unreached again (a full clear once in 255 searches).
+  void NextSearch() {
+    if (++generation_ == 0) {
+      std::fill(generation_of_.begin(), generation_of_.end(), std::uint8_t{0});
+      generation_ = 1;
+    }
+  }
+  bool reached(std::uint32_t r) const { return generation_of_[r] == generation_; }
+  // Preconditions for these: reached(r).
+  TravelTime time(std::uint32_t r) const { return label_[r].time; }
+  std::uint32_t parent(std::uint32_t r) const { return label_[r].parent; }
+  void set_parent(std::uint32_t r, std::uint32_t parent) { label_[r].parent = parent; }
+
+  void Reach(std::uint32_t r, TravelTime time, std::uint32_t parent) {
+    generation_of_[r] = generation_;
+    label_[r] = {time, parent};
+  }
+  std::size_t MemoryBytes() const { return generation_of_.size() + label_.size() * sizeof(Label); }
+
+ private:
+  struct Label {
+    TravelTime time = kInfiniteTime;
+    std::uint32_t parent = kNoParent;
+  };
+  std::vector<std::uint8_t> generation_of_;
+  std::vector<Label> label_;
+  std::uint8_t generation_ = 0;
 };
 }  // namespace roads_internal
 
@@ -320,8 +353,7 @@ class CandidateSet {
   std::size_t entry_count_ = 0;
   // Scratch for the upward searches of Add, by rank. A settled place's parent is then
   // overwritten with its index in settled_.
-  std::vector<roads_internal::SearchLabel> labels_;
-  std::uint32_t generation_ = 0;
+  roads_internal::SearchSpace space_;
   std::vector<std::uint64_t> heap_;
   std::vector<Settled> settled_;
 };
@@ -428,21 +460,19 @@ class ChQuery {
   static std::uint32_t WorstOf(const std::vector<Found>& list);
   // Offers `f` to `list`, the best k by (total, tag) with each tag once; `worst` indexes the
   // worst once the list is full.
-  static void Offer(std::vector<Found>& list, std::uint32_t k, std::uint32_t& worst,
-                    const Found& f, FunctionRef<bool(std::uint32_t)> allowed);
+  static void Offer(std::vector<Found>& list, std::uint32_t k, std::uint32_t& worst, const Found& f,
+                    FunctionRef<bool(std::uint32_t)> allowed);
   // `list` sorted by (total, tag), appended to `out` as the answer.
   static void Answer(std::vector<Found>& list, std::vector<OffsetReach>& out);
   // Offers every candidate in the bucket of `v` (reached at d) by travel alone.
   void ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
-                    const NearestOptions& options, std::vector<Found>& list,
-                    std::uint32_t& worst);
+                    const NearestOptions& options, std::vector<Found>& list, std::uint32_t& worst);
 
   const ChIndex* index_;
   RoadQuery exact_;
-  std::uint32_t generation_ = 0;
-  std::vector<roads_internal::SearchLabel> labels_;  // by rank: the search towards the unit
-  std::vector<roads_internal::SearchLabel> forward_labels_;  // Time's search from the start
-  std::uint32_t meeting_ = 0;  // rank where the last Time's two searches met
+  roads_internal::SearchSpace space_;          // the search towards the unit
+  roads_internal::SearchSpace forward_space_;  // Time's search from the start
+  std::uint32_t meeting_ = 0;                  // rank where the last Time's two searches met
   std::vector<std::uint64_t> heap_;
   std::vector<OffsetReach> best_;
   std::vector<Found> found_;
