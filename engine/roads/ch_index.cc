@@ -944,6 +944,14 @@ void ChQuery::Answer(std::vector<Found>& list, std::vector<OffsetReach>& out) {
     out.push_back(f.reach);
 }
 
+void ChQuery::StartReadingByTravel(const CandidateSet& candidates) {
+  if (offered_.size() < candidates.slots_.size()) offered_.resize(candidates.slots_.size());
+  if (++offer_generation_ == 0) {
+    std::fill(offered_.begin(), offered_.end(), Offered{});
+    offer_generation_ = 1;
+  }
+}
+
 void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
                            const NearestOptions& options, std::vector<Found>& list,
                            std::uint32_t& worst) {
@@ -953,6 +961,11 @@ void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, Trav
     const TravelTime travel = SaturatingAdd(d, e.travel);
     if (travel > options.max_time) continue;
     if (list.size() == options.k && travel > list[worst].reach.total) continue;
+    // A candidate offered before at no greater travel is held (at that travel or less) or was
+    // turned away by a bound that has only fallen since: offering it again changes nothing.
+    Offered& offered = offered_[e.slot];
+    if (offered.generation == offer_generation_ && offered.travel <= travel) continue;
+    offered = {offer_generation_, travel};
     const OffsetTarget& t = candidates.slots_[e.slot].target;
     Offer(list, options.k, worst, {{t.tag, t.place, travel, travel}, v, e.slot, e.back}, kAllowAll);
   }
@@ -984,6 +997,7 @@ std::span<const OffsetReach> ChQuery::Hierarchy(PlaceId place, const CandidateSe
   std::uint32_t worst = 0;  // index of the worst in found_ once it holds k
   const ChIndex& ch = *index_;
   complete_below_ = kInfiniteTime;
+  if (by_travel) StartReadingByTravel(candidates);
   settled_count_ = UpwardSearch(
       ch.rank(place), space_, heap_, [&ch](std::uint32_t v) { return ch.down(v); },
       [&ch](std::uint32_t v) { return ch.up(v); },
@@ -1040,7 +1054,9 @@ std::span<const OffsetReach> ChQuery::NearestByTravelAgain(const NearestOptions&
   // The places of the unit's search nearer than max_time were all settled and read by the last
   // search, in the order a search of its own would settle them.
   last_was_reread_ = true;
-  std::vector<Found> list;
+  std::vector<Found>& list = window_found_;
+  list.clear();
+  StartReadingByTravel(*last_candidates_);
   std::uint32_t worst = 0;
   for (const auto& [v, d] : scanned_) {
     if (d > options.max_time) break;

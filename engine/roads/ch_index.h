@@ -464,7 +464,10 @@ class ChQuery {
                     FunctionRef<bool(std::uint32_t)> allowed);
   // `list` sorted by (total, tag), appended to `out` as the answer.
   static void Answer(std::vector<Found>& list, std::vector<OffsetReach>& out);
-  // Offers every candidate in the bucket of `v` (reached at d) by travel alone.
+  // Before a search by travel: no candidate offered yet.
+  void StartReadingByTravel(const CandidateSet& candidates);
+  // Offers every candidate in the bucket of `v` (reached at d) by travel alone, each candidate
+  // only when nearer than it was offered before in this search.
   void ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
                     const NearestOptions& options, std::vector<Found>& list, std::uint32_t& worst);
 
@@ -477,6 +480,16 @@ class ChQuery {
   std::vector<OffsetReach> best_;
   std::vector<Found> found_;
   std::vector<OffsetReach> window_;
+  std::vector<Found> window_found_;
+  // By slot of the set searched by travel: the least travel a candidate was offered at, in the
+  // search of generation offer_generation_ (a candidate is met at many places: this spares
+  // comparing it with every one held).
+  struct Offered {
+    std::uint32_t generation = 0;
+    TravelTime travel = 0;
+  };
+  std::vector<Offered> offered_;
+  std::uint32_t offer_generation_ = 0;
   // The places the last hierarchy search settled and read, in order, with their times; every
   // place nearer than complete_below_ is among them.
   std::vector<std::pair<std::uint32_t, TravelTime>> scanned_;
