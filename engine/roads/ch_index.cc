@@ -945,11 +945,11 @@ void ChQuery::Answer(std::vector<Found>& list, std::vector<OffsetReach>& out) {
 }
 
 void ChQuery::StartReadingByTravel(const CandidateSet& candidates) {
-  if (offered_.size() < candidates.slots_.size()) offered_.resize(candidates.slots_.size());
-  if (++offer_generation_ == 0) {
-    std::fill(offered_.begin(), offered_.end(), Offered{});
-    offer_generation_ = 1;
+  if (offered_in_.size() < candidates.slots_.size()) {
+    offered_in_.resize(candidates.slots_.size(), 0);
+    offered_at_.resize(candidates.slots_.size());
   }
+  NextGeneration(offer_generation_, offered_in_);
 }
 
 void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
@@ -963,9 +963,9 @@ void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, Trav
     if (list.size() == options.k && travel > list[worst].reach.total) continue;
     // A candidate offered before at no greater travel is held (at that travel or less) or was
     // turned away by a bound that has only fallen since: offering it again changes nothing.
-    Offered& offered = offered_[e.slot];
-    if (offered.generation == offer_generation_ && offered.travel <= travel) continue;
-    offered = {offer_generation_, travel};
+    if (offered_in_[e.slot] == offer_generation_ && offered_at_[e.slot] <= travel) continue;
+    offered_in_[e.slot] = offer_generation_;
+    offered_at_[e.slot] = travel;
     const OffsetTarget& t = candidates.slots_[e.slot].target;
     Offer(list, options.k, worst, {{t.tag, t.place, travel, travel}, v, e.slot, e.back}, kAllowAll);
   }

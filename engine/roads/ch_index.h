@@ -484,11 +484,8 @@ class ChQuery {
   // By slot of the set searched by travel: the least travel a candidate was offered at, in the
   // search of generation offer_generation_ (a candidate is met at many places: this spares
   // comparing it with every one held).
-  struct Offered {
-    std::uint32_t generation = 0;
-    TravelTime travel = 0;
-  };
-  std::vector<Offered> offered_;
+  std::vector<std::uint32_t> offered_in_;  // the generation of the search that offered it
+  std::vector<TravelTime> offered_at_;
   std::uint32_t offer_generation_ = 0;
   // The places the last hierarchy search settled and read, in order, with their times; every
   // place nearer than complete_below_ is among them.
