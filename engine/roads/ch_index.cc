@@ -19,17 +19,51 @@ using roads_internal::KeyPlace;
 using roads_internal::KeyTime;
 using roads_internal::SearchSpace;
 
-// A min-heap of keys with lazy deletion: a place may be in it several times, and the stale
-// keys (a time above the place's current one) are skipped when popped.
+// A 4-ary min-heap of keys with lazy deletion: a place may be in it several times, and the
+// stale keys (a time above the place's current one) are skipped when popped. Four children a
+// node: half the depth of a binary heap, and the four share a cache line (the heaps of these
+// searches hold a few dozen keys, popped about as often as pushed).
+constexpr std::size_t kHeapArity = 4;
 void HeapPush(std::vector<std::uint64_t>& heap, std::uint64_t key) {
+  std::size_t i = heap.size();
   heap.push_back(key);
-  std::push_heap(heap.begin(), heap.end(), std::greater<>());
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / kHeapArity;
+    if (heap[parent] <= key) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = key;
 }
+// Precondition: !heap.empty().
 std::uint64_t HeapPop(std::vector<std::uint64_t>& heap) {
-  std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+  const std::uint64_t top = heap.front();
   const std::uint64_t key = heap.back();
   heap.pop_back();
-  return key;
+  const std::size_t n = heap.size();
+  if (n == 0) return top;
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t first = i * kHeapArity + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    if (first + kHeapArity <= n) {
+      // Four children: the least chosen without branches (which the processor cannot guess).
+      const std::size_t low = first + (heap[first + 1] < heap[first] ? 1 : 0);
+      const std::size_t high = first + 2 + (heap[first + 3] < heap[first + 2] ? 1 : 0);
+      const std::size_t high_wins = std::size_t{0} - (heap[high] < heap[low] ? 1 : 0);
+      best = low ^ ((low ^ high) & high_wins);
+    } else {
+      for (std::size_t c = first + 1; c < n; ++c) {
+        if (heap[c] < heap[best]) best = c;
+      }
+    }
+    if (heap[best] >= key) break;
+    heap[i] = heap[best];
+    i = best;
+  }
+  heap[i] = key;
+  return top;
 }
 
 // One upward search over `arcs(v)`, stalling a place when an arc of `stall(v)` from a place
