@@ -582,6 +582,10 @@ std::size_t CandidateSet::AddAll(std::span<const OffsetTarget> targets) {
   }
   // Every bucket that got entries out of order: sorted once, positions written back.
   for (std::uint32_t b = 0; b < buckets_.size(); ++b) {
+    std::vector<TravelEntry>& by_travel = by_travel_[b];
+    if (!std::is_sorted(by_travel.begin(), by_travel.end(), TravelBefore)) {
+      std::sort(by_travel.begin(), by_travel.end(), TravelBefore);
+    }
     std::vector<Entry>& bucket = buckets_[b];
     if (std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) continue;
     std::sort(bucket.begin(), bucket.end(), EntryBefore);
@@ -657,6 +661,7 @@ void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
       } else {
         b = static_cast<std::uint32_t>(buckets_.size());
         buckets_.emplace_back();
+        by_travel_.emplace_back();
       }
       head_of_rank_[rank].bucket = b;
     }
@@ -664,11 +669,17 @@ void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
     std::vector<Record>& records = slots_[slot].records;
     const Entry entry{slot, travel, SaturatingAdd(travel, target.offset),
                       static_cast<std::uint32_t>(records.size())};
+    const TravelEntry travel_entry{slot, travel, entry.back};
     records.push_back({rank, static_cast<std::uint32_t>(bucket.size()), parent});
+    std::vector<TravelEntry>& by_travel = by_travel_[b];
     if (!sorted) {
       bucket.push_back(entry);
+      by_travel.push_back(travel_entry);
       continue;
     }
+    by_travel.insert(
+        std::upper_bound(by_travel.begin(), by_travel.end(), travel_entry, TravelBefore),
+        travel_entry);
     const auto at = std::upper_bound(bucket.begin(), bucket.end(), entry, EntryBefore);
     const std::size_t pos = static_cast<std::size_t>(at - bucket.begin());
     bucket.insert(at, entry);
@@ -686,6 +697,9 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   for (const Record& record : s.records) {
     const std::uint32_t b = head_of_rank_[record.rank].bucket;
     std::vector<Entry>& bucket = buckets_[b];
+    std::vector<TravelEntry>& by_travel = by_travel_[b];
+    const TravelEntry gone{slot, bucket[record.pos].travel, 0};
+    by_travel.erase(std::lower_bound(by_travel.begin(), by_travel.end(), gone, TravelBefore));
     bucket.erase(bucket.begin() + record.pos);
     Renumber(bucket, record.pos);
     UpdateHead(record.rank, b);
@@ -741,10 +755,23 @@ std::string CandidateSet::CheckConsistency() const {
     if (!std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) {
       return "rank " + std::to_string(rank) + ": bucket not sorted by total";
     }
+    const std::vector<TravelEntry>& by_travel = by_travel_[b];
+    if (by_travel.size() != bucket.size() ||
+        !std::is_sorted(by_travel.begin(), by_travel.end(), TravelBefore)) {
+      return "rank " + std::to_string(rank) + ": the entries by travel are not the bucket's, sorted";
+    }
     for (std::size_t i = 0; i < bucket.size(); ++i) {
       const Entry& e = bucket[i];
       if (e.slot >= slots_.size() || e.back >= slots_[e.slot].records.size()) {
         return "rank " + std::to_string(rank) + ": entry " + std::to_string(i) + " points nowhere";
+      }
+      const TravelEntry as_travel{e.slot, e.travel, e.back};
+      const auto found =
+          std::lower_bound(by_travel.begin(), by_travel.end(), as_travel, TravelBefore);
+      if (found == by_travel.end() || found->slot != e.slot || found->travel != e.travel ||
+          found->back != e.back) {
+        return "rank " + std::to_string(rank) + ": entry " + std::to_string(i) +
+               " missing from the entries by travel";
       }
       const Record& r = slots_[e.slot].records[e.back];
       if (r.rank != rank || r.pos != i) {
@@ -790,6 +817,8 @@ std::size_t CandidateSet::MemoryBytes() const {
                       slots_.size() * sizeof(Slot) + slot_of_tag_.size() * sizeof(std::uint32_t);
   for (const auto& bucket : buckets_)
     bytes += bucket.capacity() * sizeof(Entry);
+  for (const auto& by_travel : by_travel_)
+    bytes += sizeof(by_travel) + by_travel.capacity() * sizeof(TravelEntry);
   for (const Slot& s : slots_)
     bytes += s.records.capacity() * sizeof(Record);
   return bytes;
@@ -989,12 +1018,12 @@ void ChQuery::StartReadingByTravel(const CandidateSet& candidates) {
 void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
                            const NearestOptions& options, std::vector<Found>& list,
                            std::uint32_t& worst) {
-  // Buckets are sorted by total, not by travel: every entry is read.
-  for (const CandidateSet::Entry& e : candidates.Bucket(v)) {
+  for (const CandidateSet::TravelEntry& e : candidates.BucketByTravel(v)) {
     ++entries_read_;
     const TravelTime travel = SaturatingAdd(d, e.travel);
-    if (travel > options.max_time) continue;
-    if (list.size() == options.k && travel > list[worst].reach.total) continue;
+    // Nearest first: nothing further on can enter.
+    if (travel > options.max_time) break;
+    if (list.size() == options.k && travel > list[worst].reach.total) break;
     // A candidate offered before at no greater travel is held (at that travel or less) or was
     // turned away by a bound that has only fallen since: offering it again changes nothing.
     if (offered_in_[e.slot] == offer_generation_ && offered_at_[e.slot] <= travel) continue;

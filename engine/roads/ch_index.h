@@ -231,7 +231,8 @@ class SearchSpace {
 // candidate is a team (tag) at a place with an offset (its mobilization delay). Add costs one
 // upward search from the candidate's place and the insertion of its entries (a few dozen) into
 // buckets kept sorted by total (offset + travel), so that a query stops reading a bucket at the
-// K-th best; Remove deletes them. Neither touches any other candidate's search, only the
+// K-th best, and sorted again by travel alone (the nearest teams by road, for the explanations);
+// Remove deletes them. Neither touches any other candidate's search, only the
 // positions of entries in the buckets they share.
 //
 // The dispatcher keeps one CandidateSet per specialty with every team holding it, at the place
@@ -286,6 +287,17 @@ class CandidateSet {
   };
   // The order of every bucket: by total, so that a scan can stop at the K-th best.
   static bool EntryBefore(const Entry& a, const Entry& b) { return a.total < b.total; }
+  // The same entries again, by travel alone: what a search ranking by road time reads (the
+  // nearer teams passed over), stopping at the K-th nearest as the question stops at the K-th
+  // best instead of reading every entry of a bucket sorted by total.
+  struct TravelEntry {
+    std::uint32_t slot;
+    TravelTime travel;
+    std::uint32_t back;  // index in the slot's records
+  };
+  static bool TravelBefore(const TravelEntry& a, const TravelEntry& b) {
+    return a.travel != b.travel ? a.travel < b.travel : a.slot < b.slot;
+  }
   // One place the candidate's upward search settled. The records of a candidate form that
   // search's tree (parent), so that the route from the candidate up to any of its bucket
   // places is read back without searching again.
@@ -333,6 +345,11 @@ class CandidateSet {
     if (b == kNoBucket) return {};
     return buckets_[b];
   }
+  std::span<const TravelEntry> BucketByTravel(std::uint32_t rank) const {
+    const std::uint32_t b = head_of_rank_[rank].bucket;
+    if (b == kNoBucket) return {};
+    return by_travel_[b];
+  }
   // After bucket `b` of `rank` changed: its head again, and the bucket freed when empty.
   void UpdateHead(std::uint32_t rank, std::uint32_t b);
 
@@ -349,6 +366,7 @@ class CandidateSet {
   mutable bool min_offset_stale_ = false;
   std::vector<BucketHead> head_of_rank_;
   std::vector<std::vector<Entry>> buckets_;
+  std::vector<std::vector<TravelEntry>> by_travel_;  // by bucket, as buckets_
   std::vector<std::uint32_t> free_buckets_;
   std::size_t entry_count_ = 0;
   // Scratch for the upward searches of Add, by rank. A settled place's parent is then
@@ -466,8 +484,9 @@ class ChQuery {
   static void Answer(std::vector<Found>& list, std::vector<OffsetReach>& out);
   // Before a search by travel: no candidate offered yet.
   void StartReadingByTravel(const CandidateSet& candidates);
-  // Offers every candidate in the bucket of `v` (reached at d) by travel alone, each candidate
-  // only when nearer than it was offered before in this search.
+  // Offers the candidates in the bucket of `v` (reached at d) by travel alone, nearest first
+  // until one cannot enter, each candidate only when nearer than it was offered before in this
+  // search.
   void ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
                     const NearestOptions& options, std::vector<Found>& list, std::uint32_t& worst);
 
