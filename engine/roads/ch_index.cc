@@ -1142,16 +1142,24 @@ std::optional<ChQuery::AnswerRoute> ChQuery::KeepRouteOfLastAnswer(std::uint32_t
       it->record >= slot.records.size() || slot.records[it->record].rank != it->meeting) {
     return std::nullopt;  // the set changed since the answer
   }
-  AnswerRoute route;
-  // The candidate's own search tree from the meeting place back to the candidate, reversed...
-  for (std::uint32_t i = it->record; i != CandidateSet::kNoRecord; i = slot.records[i].parent)
-    route.ranks.push_back(slot.records[i].rank);
-  std::reverse(route.ranks.begin(), route.ranks.end());
-  // ... then the unit's search tree (parent_) from the meeting place down to the unit.
+  // The candidate's own search tree from the meeting place back to the candidate, reversed,
+  // then the unit's search tree from the meeting place down to the unit: counted first, so
+  // that the route is written in place, in one allocation.
   const std::uint32_t unit = index_->rank(last_place_);
+  std::size_t up = 0, down = 0;
+  for (std::uint32_t i = it->record; i != CandidateSet::kNoRecord; i = slot.records[i].parent)
+    ++up;
+  for (std::uint32_t r = it->meeting; r != unit; r = space_.parent(r))
+    ++down;
+  AnswerRoute route;
+  route.ranks.resize(up + down);
+  std::size_t at = up;
+  for (std::uint32_t i = it->record; i != CandidateSet::kNoRecord; i = slot.records[i].parent)
+    route.ranks[--at] = slot.records[i].rank;
+  at = up;
   for (std::uint32_t r = it->meeting; r != unit;) {
     r = space_.parent(r);
-    route.ranks.push_back(r);
+    route.ranks[at++] = r;
   }
   return route;
 }
