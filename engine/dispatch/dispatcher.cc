@@ -1360,7 +1360,9 @@ Result<std::vector<Event>> Dispatcher::Apply(const TimedCommand& command) {
     s.started = was_started;
     return result.status();
   }
-  events.insert(events.end(), result->begin(), result->end());
+  if (events.empty()) return result;
+  events.insert(events.end(), std::make_move_iterator(result->begin()),
+                std::make_move_iterator(result->end()));
   return events;
 }
 
