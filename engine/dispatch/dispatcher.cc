@@ -189,6 +189,11 @@ struct Dispatcher::State {
   std::vector<std::uint32_t> committed;     // by PersonId: active assignments of their teams
   std::vector<std::uint32_t> place_county;  // by PlaceId: county adcode, 0 when unknown
   std::vector<std::uint32_t> home_county;   // by TeamId: place_county of its home
+  // By TeamId, what the matcher asks of every candidate it meets, kept dense here instead of
+  // read from each team's registry record: how high it may work, and whether any of its people
+  // also serve in another team (only then can a free team have a member committed elsewhere).
+  std::vector<std::int32_t> max_elevation_m;
+  std::vector<std::uint8_t> shares_people;
   std::map<std::string, std::set<std::string>> declined;  // request id -> teams that declined
   // By team: the reason of a suspension in force (over the registry's status), if any.
   std::vector<std::optional<std::string>> suspension;
@@ -372,12 +377,13 @@ struct Dispatcher::State {
       return Bar::kBusy;
     }
     if (!registry->Dispatchable(t, r.mode, now)) return Bar::kNotDispatchable;
-    if (team(t).max_work_elevation_m < graph->place(r.place).elevation_m) return Bar::kTooHigh;
+    if (max_elevation_m[t.value()] < graph->place(r.place).elevation_m) return Bar::kTooHigh;
     if (!InScope(t, r, scope)) return Bar::kOutOfScope;
     if (auto it = declined.find(r.id); it != declined.end() && it->second.contains(team(t).code)) {
       return Bar::kDeclined;
     }
-    if (MemberCommitted(t)) return Bar::kMemberCommitted;
+    // A free team's own people are committed by no assignment of its own.
+    if (shares_people[t.value()] != 0 && MemberCommitted(t)) return Bar::kMemberCommitted;
     return Bar::kNone;
   }
 
@@ -1309,6 +1315,19 @@ Result<Dispatcher> Dispatcher::Create(const RoadGraph& graph,
   state->home_county.resize(reg.teams().size());
   for (std::size_t t = 0; t < reg.teams().size(); ++t)
     state->home_county[t] = state->place_county[state->home[t].value()];
+  std::vector<std::uint32_t> teams_of_person(reg.personnel().size(), 0);
+  for (const Team& t : reg.teams()) {
+    for (PersonId p : reg.members_of(t.id))
+      ++teams_of_person[p.value()];
+  }
+  state->max_elevation_m.resize(reg.teams().size());
+  state->shares_people.assign(reg.teams().size(), 0);
+  for (const Team& t : reg.teams()) {
+    state->max_elevation_m[t.id.value()] = t.max_work_elevation_m;
+    for (PersonId p : reg.members_of(t.id)) {
+      if (teams_of_person[p.value()] > 1) state->shares_people[t.id.value()] = 1;
+    }
+  }
   return Dispatcher(std::move(state));
 }
 
