@@ -563,7 +563,10 @@ std::size_t ChIndex::MemoryBytes() const {
 // --- CandidateSet ---
 
 CandidateSet::CandidateSet(const ChIndex& index)
-    : index_(&index), head_of_rank_(index.place_count()), space_(index.place_count()) {}
+    : index_(&index),
+      head_of_rank_(index.place_count()),
+      bucket_of_rank_(index.place_count(), kNoBucket),
+      space_(index.place_count()) {}
 
 bool CandidateSet::Add(const OffsetTarget& target) {
   if (!Accepts(target)) return false;
@@ -573,6 +576,9 @@ bool CandidateSet::Add(const OffsetTarget& target) {
 }
 
 std::size_t CandidateSet::AddAll(std::span<const OffsetTarget> targets) {
+  // Every bucket by total only while entries are appended; both orders made again at the end.
+  for (std::vector<Entry>& bucket : buckets_)
+    bucket.resize(bucket.size() / 2);
   std::size_t added = 0;
   for (const OffsetTarget& target : targets) {
     if (!Accepts(target)) continue;
@@ -580,20 +586,20 @@ std::size_t CandidateSet::AddAll(std::span<const OffsetTarget> targets) {
     Insert(target, false);
     ++added;
   }
-  // Every bucket that got entries out of order: sorted once, positions written back.
   for (std::uint32_t b = 0; b < buckets_.size(); ++b) {
-    std::vector<TravelEntry>& by_travel = by_travel_[b];
-    if (!std::is_sorted(by_travel.begin(), by_travel.end(), TravelBefore)) {
-      std::sort(by_travel.begin(), by_travel.end(), TravelBefore);
-    }
     std::vector<Entry>& bucket = buckets_[b];
-    if (std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) continue;
-    std::sort(bucket.begin(), bucket.end(), EntryBefore);
-    Renumber(bucket, 0);
+    if (!std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) {
+      std::sort(bucket.begin(), bucket.end(), EntryBefore);
+      Renumber(bucket, 0);
+    }
+    const std::size_t size = bucket.size();
+    bucket.resize(2 * size);
+    const auto by_travel = bucket.begin() + static_cast<std::ptrdiff_t>(size);
+    std::copy_n(bucket.begin(), size, by_travel);
+    std::sort(by_travel, bucket.end(), TravelBefore);
   }
-  // Every head's least total again (entries were appended out of order).
-  for (BucketHead& head : head_of_rank_) {
-    if (head.bucket != kNoBucket) head.least_total = buckets_[head.bucket].front().total;
+  for (std::uint32_t rank = 0; rank < bucket_of_rank_.size(); ++rank) {
+    if (bucket_of_rank_[rank] != kNoBucket) UpdateHead(rank, bucket_of_rank_[rank]);
   }
   return added;
 }
@@ -624,9 +630,22 @@ bool CandidateSet::Accepts(const OffsetTarget& target) const {
          target.offset != kInfiniteTime && SlotOf(target.tag) == kNoSlot;
 }
 
-void CandidateSet::Renumber(std::vector<Entry>& bucket, std::size_t from) {
-  for (std::size_t i = from; i < bucket.size(); ++i)
-    slots_[bucket[i].slot].records[bucket[i].back].pos = static_cast<std::uint32_t>(i);
+void CandidateSet::Renumber(std::span<const Entry> by_total, std::size_t from) {
+  for (std::size_t i = from; i < by_total.size(); ++i)
+    slots_[by_total[i].slot].records[by_total[i].back].pos = static_cast<std::uint32_t>(i);
+}
+
+std::uint32_t CandidateSet::BucketOf(std::uint32_t rank) {
+  std::uint32_t& b = bucket_of_rank_[rank];
+  if (b != kNoBucket) return b;
+  if (!free_buckets_.empty()) {
+    b = free_buckets_.back();
+    free_buckets_.pop_back();
+  } else {
+    b = static_cast<std::uint32_t>(buckets_.size());
+    buckets_.emplace_back();
+  }
+  return b;
 }
 
 void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
@@ -653,37 +672,25 @@ void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
   slot_of_dense_.push_back(slot);
   if (!min_offset_stale_) min_offset_ = std::min(min_offset_, target.offset);
   for (const auto& [rank, travel, parent] : settled_) {
-    std::uint32_t b = head_of_rank_[rank].bucket;
-    if (b == kNoBucket) {
-      if (!free_buckets_.empty()) {
-        b = free_buckets_.back();
-        free_buckets_.pop_back();
-      } else {
-        b = static_cast<std::uint32_t>(buckets_.size());
-        buckets_.emplace_back();
-        by_travel_.emplace_back();
-      }
-      head_of_rank_[rank].bucket = b;
-    }
+    const std::uint32_t b = BucketOf(rank);
     std::vector<Entry>& bucket = buckets_[b];
     std::vector<Record>& records = slots_[slot].records;
     const Entry entry{slot, travel, SaturatingAdd(travel, target.offset),
                       static_cast<std::uint32_t>(records.size())};
-    const TravelEntry travel_entry{slot, travel, entry.back};
-    records.push_back({rank, static_cast<std::uint32_t>(bucket.size()), parent});
-    std::vector<TravelEntry>& by_travel = by_travel_[b];
     if (!sorted) {
+      records.push_back({rank, static_cast<std::uint32_t>(bucket.size()), parent});
       bucket.push_back(entry);
-      by_travel.push_back(travel_entry);
       continue;
     }
-    by_travel.insert(
-        std::upper_bound(by_travel.begin(), by_travel.end(), travel_entry, TravelBefore),
-        travel_entry);
-    const auto at = std::upper_bound(bucket.begin(), bucket.end(), entry, EntryBefore);
-    const std::size_t pos = static_cast<std::size_t>(at - bucket.begin());
-    bucket.insert(at, entry);
-    Renumber(bucket, pos);
+    const auto size = static_cast<std::ptrdiff_t>(bucket.size() / 2);
+    const auto by_total = std::upper_bound(bucket.begin(), bucket.begin() + size, entry, EntryBefore);
+    const auto pos = static_cast<std::size_t>(by_total - bucket.begin());
+    records.push_back({rank, static_cast<std::uint32_t>(pos), parent});
+    bucket.insert(by_total, entry);
+    // The entries by travel now start one further on.
+    bucket.insert(std::upper_bound(bucket.begin() + size + 1, bucket.end(), entry, TravelBefore),
+                  entry);
+    Renumber(std::span<const Entry>(bucket).first(static_cast<std::size_t>(size) + 1), pos);
     UpdateHead(rank, b);
   }
   entry_count_ += settled_.size();
@@ -695,13 +702,13 @@ bool CandidateSet::Remove(std::uint32_t tag) {
   slot_of_tag_[tag] = kNoSlot;
   Slot& s = slots_[slot];
   for (const Record& record : s.records) {
-    const std::uint32_t b = head_of_rank_[record.rank].bucket;
+    const std::uint32_t b = bucket_of_rank_[record.rank];
     std::vector<Entry>& bucket = buckets_[b];
-    std::vector<TravelEntry>& by_travel = by_travel_[b];
-    const TravelEntry gone{slot, bucket[record.pos].travel, 0};
-    by_travel.erase(std::lower_bound(by_travel.begin(), by_travel.end(), gone, TravelBefore));
+    const auto size = static_cast<std::ptrdiff_t>(bucket.size() / 2);
+    const Entry gone = bucket[record.pos];
+    bucket.erase(std::lower_bound(bucket.begin() + size, bucket.end(), gone, TravelBefore));
     bucket.erase(bucket.begin() + record.pos);
-    Renumber(bucket, record.pos);
+    Renumber(std::span<const Entry>(bucket).first(static_cast<std::size_t>(size) - 1), record.pos);
     UpdateHead(record.rank, b);
   }
   entry_count_ -= s.records.size();
@@ -723,10 +730,11 @@ void CandidateSet::UpdateHead(std::uint32_t rank, std::uint32_t b) {
   const std::vector<Entry>& bucket = buckets_[b];
   BucketHead& head = head_of_rank_[rank];
   if (!bucket.empty()) {
-    head.least_total = bucket.front().total;
+    head = {bucket.data(), static_cast<std::uint32_t>(bucket.size() / 2), bucket.front().total};
     return;
   }
   head = BucketHead{};
+  bucket_of_rank_[rank] = kNoBucket;
   free_buckets_.push_back(b);
 }
 
@@ -740,44 +748,45 @@ bool CandidateSet::SetAvailable(std::uint32_t tag, bool available) {
 std::string CandidateSet::CheckConsistency() const {
   for (std::uint32_t rank = 0; rank < head_of_rank_.size(); ++rank) {
     const BucketHead& head = head_of_rank_[rank];
-    const std::uint32_t b = head.bucket;
+    const std::uint32_t b = bucket_of_rank_[rank];
+    const std::string where = "rank " + std::to_string(rank) + ": ";
     if (b == kNoBucket) {
-      if (head.least_total != kInfiniteTime) {
-        return "rank " + std::to_string(rank) + ": no bucket but a least total";
+      if (head.entries != nullptr || head.size != 0 || head.least_total != kInfiniteTime) {
+        return where + "no bucket but a head";
       }
       continue;
     }
+    if (b >= buckets_.size()) return where + "a bucket out of range";
     const std::vector<Entry>& bucket = buckets_[b];
-    if (bucket.empty()) return "rank " + std::to_string(rank) + ": an empty bucket kept";
-    if (head.least_total != bucket.front().total) {
-      return "rank " + std::to_string(rank) + ": the head's least total is not the bucket's";
+    if (bucket.empty()) return where + "an empty bucket kept";
+    if (bucket.size() % 2 != 0 || head.size != bucket.size() / 2 ||
+        head.entries != bucket.data()) {
+      return where + "the head does not point at the bucket's entries, twice its size";
     }
-    if (!std::is_sorted(bucket.begin(), bucket.end(), EntryBefore)) {
-      return "rank " + std::to_string(rank) + ": bucket not sorted by total";
+    const std::span<const Entry> by_total = Bucket(rank);
+    const std::span<const Entry> by_travel = BucketByTravel(rank);
+    if (head.least_total != by_total.front().total) {
+      return where + "the head's least total is not the bucket's";
     }
-    const std::vector<TravelEntry>& by_travel = by_travel_[b];
-    if (by_travel.size() != bucket.size() ||
-        !std::is_sorted(by_travel.begin(), by_travel.end(), TravelBefore)) {
-      return "rank " + std::to_string(rank) + ": the entries by travel are not the bucket's, sorted";
+    if (!std::is_sorted(by_total.begin(), by_total.end(), EntryBefore)) {
+      return where + "bucket not sorted by total";
     }
-    for (std::size_t i = 0; i < bucket.size(); ++i) {
-      const Entry& e = bucket[i];
+    if (!std::is_sorted(by_travel.begin(), by_travel.end(), TravelBefore)) {
+      return where + "bucket not sorted by travel";
+    }
+    for (std::size_t i = 0; i < by_total.size(); ++i) {
+      const Entry& e = by_total[i];
+      const std::string entry = where + "entry " + std::to_string(i);
       if (e.slot >= slots_.size() || e.back >= slots_[e.slot].records.size()) {
-        return "rank " + std::to_string(rank) + ": entry " + std::to_string(i) + " points nowhere";
+        return entry + " points nowhere";
       }
-      const TravelEntry as_travel{e.slot, e.travel, e.back};
-      const auto found =
-          std::lower_bound(by_travel.begin(), by_travel.end(), as_travel, TravelBefore);
+      const auto found = std::lower_bound(by_travel.begin(), by_travel.end(), e, TravelBefore);
       if (found == by_travel.end() || found->slot != e.slot || found->travel != e.travel ||
-          found->back != e.back) {
-        return "rank " + std::to_string(rank) + ": entry " + std::to_string(i) +
-               " missing from the entries by travel";
+          found->total != e.total || found->back != e.back) {
+        return entry + " missing from the entries by travel";
       }
       const Record& r = slots_[e.slot].records[e.back];
-      if (r.rank != rank || r.pos != i) {
-        return "rank " + std::to_string(rank) + ": entry " + std::to_string(i) +
-               " and its record disagree";
-      }
+      if (r.rank != rank || r.pos != i) return entry + " and its record disagree";
     }
   }
   std::size_t records = 0;
@@ -790,8 +799,9 @@ std::string CandidateSet::CheckConsistency() const {
         return "tag " + std::to_string(t.tag) + ": record " + std::to_string(i) +
                " has a parent out of its search order";
       }
-      const std::uint32_t b = head_of_rank_[r.rank].bucket;
-      if (b == kNoBucket || r.pos >= buckets_[b].size() || buckets_[b][r.pos].back != i) {
+      const std::span<const Entry> bucket = Bucket(r.rank);
+      if (r.pos >= bucket.size() || bucket[r.pos].slot != SlotOf(t.tag) ||
+          bucket[r.pos].back != i) {
         return "tag " + std::to_string(t.tag) + ": record " + std::to_string(i) +
                " points at another entry";
       }
@@ -812,13 +822,12 @@ TravelTime CandidateSet::min_offset() const {
 }
 
 std::size_t CandidateSet::MemoryBytes() const {
-  std::size_t bytes = head_of_rank_.size() * sizeof(BucketHead) + available_.size() +
+  std::size_t bytes = head_of_rank_.size() * sizeof(BucketHead) +
+                      bucket_of_rank_.size() * sizeof(std::uint32_t) + available_.size() +
                       space_.MemoryBytes() + buckets_.size() * sizeof(std::vector<Entry>) +
                       slots_.size() * sizeof(Slot) + slot_of_tag_.size() * sizeof(std::uint32_t);
   for (const auto& bucket : buckets_)
     bytes += bucket.capacity() * sizeof(Entry);
-  for (const auto& by_travel : by_travel_)
-    bytes += sizeof(by_travel) + by_travel.capacity() * sizeof(TravelEntry);
   for (const Slot& s : slots_)
     bytes += s.records.capacity() * sizeof(Record);
   return bytes;
@@ -1018,7 +1027,7 @@ void ChQuery::StartReadingByTravel(const CandidateSet& candidates) {
 void ChQuery::ReadByTravel(const CandidateSet& candidates, std::uint32_t v, TravelTime d,
                            const NearestOptions& options, std::vector<Found>& list,
                            std::uint32_t& worst) {
-  for (const CandidateSet::TravelEntry& e : candidates.BucketByTravel(v)) {
+  for (const CandidateSet::Entry& e : candidates.BucketByTravel(v)) {
     ++entries_read_;
     const TravelTime travel = SaturatingAdd(d, e.travel);
     // Nearest first: nothing further on can enter.

@@ -285,17 +285,11 @@ class CandidateSet {
     TravelTime total;    // travel + the candidate's offset
     std::uint32_t back;  // index in the slot's records
   };
-  // The order of every bucket: by total, so that a scan can stop at the K-th best.
+  // A bucket holds its entries twice, in one vector: first by total, so that a scan can stop
+  // at the K-th best; then the same entries by (travel, slot), what a search ranking by road
+  // time reads (the nearer teams passed over), stopping at the K-th nearest likewise.
   static bool EntryBefore(const Entry& a, const Entry& b) { return a.total < b.total; }
-  // The same entries again, by travel alone: what a search ranking by road time reads (the
-  // nearer teams passed over), stopping at the K-th nearest as the question stops at the K-th
-  // best instead of reading every entry of a bucket sorted by total.
-  struct TravelEntry {
-    std::uint32_t slot;
-    TravelTime travel;
-    std::uint32_t back;  // index in the slot's records
-  };
-  static bool TravelBefore(const TravelEntry& a, const TravelEntry& b) {
+  static bool TravelBefore(const Entry& a, const Entry& b) {
     return a.travel != b.travel ? a.travel < b.travel : a.slot < b.slot;
   }
   // One place the candidate's upward search settled. The records of a candidate form that
@@ -330,26 +324,28 @@ class CandidateSet {
   // place, or at the end of its bucket when `sorted` is false (AddAll sorts afterwards).
   void Insert(const OffsetTarget& target, bool sorted);
   // Writes each entry's position in its bucket back to its record, from `from` on.
-  void Renumber(std::vector<Entry>& bucket, std::size_t from);
+  void Renumber(std::span<const Entry> by_total, std::size_t from);
 
-  // What a search needs of a place's bucket before reading it: which bucket, and the least
-  // total in it, so that a bucket that cannot better the answer is passed over without
-  // touching it (one cache line for the place instead of three).
+  // What a search reads of a place's bucket: where its entries are and how many, and the least
+  // total in it, so that a bucket that cannot better the answer is passed over without touching
+  // it, and one that can is read without a look at the vector holding it (on a large graph
+  // every such look is a cache miss: one line for the place, then its entries).
   struct BucketHead {
-    std::uint32_t bucket = kNoBucket;
-    TravelTime least_total = kInfiniteTime;  // the bucket's first entry's total
+    const Entry* entries = nullptr;  // by total, then as many by travel
+    std::uint32_t size = 0;
+    TravelTime least_total = kInfiniteTime;  // the first entry's total
   };
   const BucketHead& Head(std::uint32_t rank) const { return head_of_rank_[rank]; }
   std::span<const Entry> Bucket(std::uint32_t rank) const {
-    const std::uint32_t b = head_of_rank_[rank].bucket;
-    if (b == kNoBucket) return {};
-    return buckets_[b];
+    const BucketHead& head = head_of_rank_[rank];
+    return {head.entries, head.size};
   }
-  std::span<const TravelEntry> BucketByTravel(std::uint32_t rank) const {
-    const std::uint32_t b = head_of_rank_[rank].bucket;
-    if (b == kNoBucket) return {};
-    return by_travel_[b];
+  std::span<const Entry> BucketByTravel(std::uint32_t rank) const {
+    const BucketHead& head = head_of_rank_[rank];
+    return {head.entries + head.size, head.size};
   }
+  // The vector of `rank`'s bucket, taken from the free ones when it has none.
+  std::uint32_t BucketOf(std::uint32_t rank);
   // After bucket `b` of `rank` changed: its head again, and the bucket freed when empty.
   void UpdateHead(std::uint32_t rank, std::uint32_t b);
 
@@ -365,8 +361,10 @@ class CandidateSet {
   mutable TravelTime min_offset_ = kInfiniteTime;
   mutable bool min_offset_stale_ = false;
   std::vector<BucketHead> head_of_rank_;
+  std::vector<std::uint32_t> bucket_of_rank_;  // kNoBucket when none
+  // Each bucket's entries: by total, then the same by travel (twice the bucket's size; while
+  // AddAll fills the set, by total only and unsorted).
   std::vector<std::vector<Entry>> buckets_;
-  std::vector<std::vector<TravelEntry>> by_travel_;  // by bucket, as buckets_
   std::vector<std::uint32_t> free_buckets_;
   std::size_t entry_count_ = 0;
   // Scratch for the upward searches of Add, by rank. A settled place's parent is then

@@ -647,9 +647,16 @@ TEST_CASE("a set filled at once answers as one filled one by one, and stays cons
                          static_cast<TravelTime>(rng() % (net.max_weight + 1)), tag});
     }
     targets.push_back(targets.front());  // a tag given twice is added once
-    tally.Expect(bulk.AddAll(targets) == targets.size() - 1, [&] {
+    // In two calls: the second fills a set that already holds candidates.
+    const std::size_t half = targets.size() / 2;
+    const std::size_t added = bulk.AddAll(std::span(targets).first(half)) +
+                              bulk.AddAll(std::span(targets).subspan(half));
+    tally.Expect(added == targets.size() - 1, [&] {
       return "case " + std::to_string(case_index) + ": AddAll added another number";
     });
+    const std::string filled = bulk.CheckConsistency();
+    tally.Expect(filled.empty(),
+                 [&] { return "case " + std::to_string(case_index) + ": after AddAll: " + filled; });
     for (const OffsetTarget& t : targets)
       single.Add(t);
     // Then the same changes to both: teams moving, leaving, coming back.
@@ -677,6 +684,14 @@ TEST_CASE("a set filled at once answers as one filled one by one, and stays cons
       tally.Expect(std::equal(x.begin(), x.end(), y.begin(), y.end()), [&] {
         return "case " + std::to_string(case_index) + ": all at once" + ReachText(x) +
                ", one by one" + ReachText(y);
+      });
+      const std::span<const OffsetReach> by_travel_x = a.NearestByTravel(place, bulk, options);
+      const std::span<const OffsetReach> by_travel_y = b.NearestByTravel(place, single, options);
+      const std::vector<OffsetReach> near_x(by_travel_x.begin(), by_travel_x.end());
+      const std::vector<OffsetReach> near_y(by_travel_y.begin(), by_travel_y.end());
+      tally.Expect(near_x == near_y, [&] {
+        return "case " + std::to_string(case_index) + ": by travel, all at once" +
+               ReachText(near_x) + ", one by one" + ReachText(near_y);
       });
     }
   }
