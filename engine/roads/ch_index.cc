@@ -635,28 +635,28 @@ void CandidateSet::Renumber(std::span<const Entry> by_total, std::size_t from) {
     slots_[by_total[i].slot].records[by_total[i].back].pos = static_cast<std::uint32_t>(i);
 }
 
+namespace {
+// The index of an element of `items` to use again: one freed before, else a new one.
+template <typename T>
+std::uint32_t TakeFreeOrNew(std::vector<std::uint32_t>& free, std::vector<T>& items) {
+  if (!free.empty()) {
+    const std::uint32_t i = free.back();
+    free.pop_back();
+    return i;
+  }
+  items.emplace_back();
+  return static_cast<std::uint32_t>(items.size() - 1);
+}
+}  // namespace
+
 std::uint32_t CandidateSet::BucketOf(std::uint32_t rank) {
   std::uint32_t& b = bucket_of_rank_[rank];
-  if (b != kNoBucket) return b;
-  if (!free_buckets_.empty()) {
-    b = free_buckets_.back();
-    free_buckets_.pop_back();
-  } else {
-    b = static_cast<std::uint32_t>(buckets_.size());
-    buckets_.emplace_back();
-  }
+  if (b == kNoBucket) b = TakeFreeOrNew(free_buckets_, buckets_);
   return b;
 }
 
 void CandidateSet::Insert(const OffsetTarget& target, bool sorted) {
-  std::uint32_t slot = 0;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
+  const std::uint32_t slot = TakeFreeOrNew(free_slots_, slots_);
   if (target.tag >= slot_of_tag_.size()) slot_of_tag_.resize(std::size_t{target.tag} + 1, kNoSlot);
   slot_of_tag_[target.tag] = slot;
   if (available_.size() < slots_.size()) available_.resize(slots_.size());
