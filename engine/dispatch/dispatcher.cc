@@ -732,11 +732,11 @@ struct Dispatcher::State {
       LineState& line = r.lines[i];
       if (line.filled >= line.quantity) continue;
       const std::uint32_t missing = FillLine(r, i, events);
-      if (missing > 0 && missing != reported_missing_[{r.id, i}]) {
+      if (missing > 0 && missing != line.reported_missing) {
         events.push_back(Shortfall{r.id, line.specialty_code, missing,
                                    "no free team of this specialty can reach the unit"});
       }
-      reported_missing_[{r.id, i}] = missing;
+      line.reported_missing = missing;
     }
     if (r.Missing() == 0) {
       SetStatus(r, RequestStatus::kFilled);
@@ -750,7 +750,6 @@ struct Dispatcher::State {
       FillRequest(requests.at(id), events);
     }
   }
-  std::map<std::pair<std::string, std::uint32_t>, std::uint32_t> reported_missing_;
 
   // Open requests with something missing, most urgent and then oldest first, take what has
   // become free.

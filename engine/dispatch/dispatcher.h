@@ -103,6 +103,7 @@ struct LineState {
   std::uint32_t quantity = 0;
   std::uint32_t filled = 0;  // units assigned: active assignments and those delivered
   Scope scope = Scope::kCounty;
+  std::uint32_t reported_missing = 0;  // units short in the last Shortfall told (0: none)
 };
 
 struct RequestState {

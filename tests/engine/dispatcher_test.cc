@@ -468,6 +468,8 @@ TEST_CASE("dispatch: a released team refills the most urgent and then the oldest
   const TeamAssigned a = One<TeamAssigned>(released);
   CHECK(a.request_id == "R3");
   CHECK(a.explanation.travel == 40 * kMin);
+  // R4 and R2, still short by as much as they were told, are not told again.
+  CHECK(All<Shortfall>(released).empty());
   CHECK(w.Req("R1").status == RequestStatus::kFilled);  // delivered, not short again
   CHECK(w.Req("R1").lines[0].filled == 1);
   CHECK(w.Req("R3").status == RequestStatus::kFilled);
