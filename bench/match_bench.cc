@@ -17,6 +17,10 @@
 //   N requests and is replaced (untimed, one untimed warm-up request). Filling a new
 //   dispatcher's candidate sets writes tens of megabytes, so the requests after it find little
 //   of the index in the processor's caches: this measures a dispatcher just (re)started.
+// With --index_dir=DIR each network's road index is read from DIR/<network>.chindex (the
+// server's index file format) when it holds one for that graph, else built and written there:
+// later runs start in a second instead of after a build of ten on New York. LoadChIndex checks
+// the graph's fingerprint, so a file of another graph or travel model is rebuilt, not used.
 // Per-request times are read with std::chrono::steady_clock
 // and handed to Google Benchmark as manual time; p50 and p99 over the requests are exported as
 // counters and summed up (medians over repetitions) beside the baseline at the end. Counters
@@ -55,6 +59,7 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/loaders/ch_index_file.h"
 #include "adapters/loaders/network_loader.h"
 #include "adapters/loaders/network_spec.h"
 #include "adapters/store/registry_store.h"
@@ -91,6 +96,9 @@ bool check_failed = false;
 
 // --renew_every=N: a fresh dispatcher every N requests; 0 (the default): one per benchmark run.
 std::size_t renew_every = 0;
+// --index_dir=DIR: where each network's road index is read from, or written to once built
+// ("": built every run).
+std::string index_dir;
 
 // What these benchmarks need of data/xizang: the network and the seed registry.
 constexpr std::array<std::string_view, 3> kXizangFiles = {"places.csv", "roads.csv",
@@ -138,6 +146,7 @@ struct World {
   // The road index, built once (untimed) and shared by every indexed dispatcher.
   std::shared_ptr<const ChIndex> index;
   double index_seconds = 0;
+  bool index_loaded = false;  // read from --index_dir, not built
   std::string check;  // "" when the dispatchers' first answers agree with the baseline's
 };
 
@@ -477,13 +486,29 @@ World LoadWorld(NetworkKind kind) {
   }
   w.home = std::move(home).value();
   const auto index_start = std::chrono::steady_clock::now();
-  Result<ChIndex> index = ChIndex::Build(*w.graph);
+  const std::filesystem::path index_file =
+      index_dir.empty() ? std::filesystem::path()
+                        : std::filesystem::path(index_dir) / (std::string(ShortName(kind)) + ".chindex");
+  Result<ChIndex> index = Status::NotFound("no index file");
+  if (!index_file.empty()) {
+    index = loaders::LoadChIndex(index_file, *w.graph);
+    if (!index.ok() && index.status().code() != StatusCode::kNotFound) {
+      std::cerr << "match_bench: " << index.status().ToString() << "; building the index\n";
+    }
+  }
+  const bool index_read = index.ok();
+  if (!index_read) index = ChIndex::Build(*w.graph);
   if (!index.ok()) {
     w.error = "building the road index: " + index.status().ToString();
     return w;
   }
+  if (!index_file.empty() && !index_read) {
+    const Status saved = loaders::SaveChIndex(index_file, *index);
+    if (!saved.ok()) std::cerr << "match_bench: " << saved.ToString() << "\n";
+  }
   w.index = std::make_shared<const ChIndex>(std::move(index).value());
   w.index_seconds = SecondsSince(index_start);
+  w.index_loaded = index_read;
   w.reversed.emplace(BuildBoostGraph(*w.graph, Orientation::kReversed));
   w.place_county = PlaceCounties(*w.graph);
   w.questions = MakeQuestions(w);
@@ -495,7 +520,8 @@ World LoadWorld(NetworkKind kind) {
     std::cerr << "match_bench: CHECK FAILED (" << ShortName(kind) << "): " << w.check << "\n";
   }
   std::cerr << "match_bench: " << ShortName(kind) << ": " << w.graph->place_count() << " places, "
-            << w.registry->teams().size() << " teams, road index built in " << w.index_seconds
+            << w.registry->teams().size() << " teams, road index "
+            << (w.index_loaded ? "loaded" : "built") << " in " << w.index_seconds
             << " s, ready in " << SecondsSince(start) << " s\n";
   return w;
 }
@@ -733,6 +759,10 @@ int main(int argc, char** argv) {
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
+    if (arg.starts_with("--index_dir=")) {
+      baiying::bench::index_dir = std::string(arg.substr(std::string_view("--index_dir=").size()));
+      continue;
+    }
     if (arg.starts_with("--renew_every=")) {
       const std::string value(arg.substr(std::string_view("--renew_every=").size()));
       char* end = nullptr;
