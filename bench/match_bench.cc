@@ -17,10 +17,10 @@
 //   N requests and is replaced (untimed, one untimed warm-up request). Filling a new
 //   dispatcher's candidate sets writes tens of megabytes, so the requests after it find little
 //   of the index in the processor's caches: this measures a dispatcher just (re)started.
-// With --index_dir=DIR each network's road index is read from DIR/<network>.chindex (the
-// server's index file format) when it holds one for that graph, else built and written there:
-// later runs start in a second instead of after a build of ten on New York. LoadChIndex checks
-// the graph's fingerprint, so a file of another graph or travel model is rebuilt, not used.
+// With --index_dir=DIR each network's road index comes from DIR/<network>.chindex as the
+// server's does (cli::LoadOrBuildIndex: read when the file holds this graph's index, else built
+// and written there, which it logs): later runs start in a second instead of after a build of
+// ten on New York.
 // Per-request times are read with std::chrono::steady_clock
 // and handed to Google Benchmark as manual time; p50 and p99 over the requests are exported as
 // counters and summed up (medians over repetitions) beside the baseline at the end. Counters
@@ -59,7 +59,7 @@
 #include <variant>
 #include <vector>
 
-#include "adapters/loaders/ch_index_file.h"
+#include "adapters/cli/index_command.h"
 #include "adapters/loaders/network_loader.h"
 #include "adapters/loaders/network_spec.h"
 #include "adapters/store/registry_store.h"
@@ -146,7 +146,6 @@ struct World {
   // The road index, built once (untimed) and shared by every indexed dispatcher.
   std::shared_ptr<const ChIndex> index;
   double index_seconds = 0;
-  bool index_loaded = false;  // read from --index_dir, not built
   std::string check;  // "" when the dispatchers' first answers agree with the baseline's
 };
 
@@ -486,29 +485,23 @@ World LoadWorld(NetworkKind kind) {
   }
   w.home = std::move(home).value();
   const auto index_start = std::chrono::steady_clock::now();
-  const std::filesystem::path index_file =
-      index_dir.empty() ? std::filesystem::path()
-                        : std::filesystem::path(index_dir) / (std::string(ShortName(kind)) + ".chindex");
-  Result<ChIndex> index = Status::NotFound("no index file");
-  if (!index_file.empty()) {
-    index = loaders::LoadChIndex(index_file, *w.graph);
-    if (!index.ok() && index.status().code() != StatusCode::kNotFound) {
-      std::cerr << "match_bench: " << index.status().ToString() << "; building the index\n";
+  if (index_dir.empty()) {
+    Result<ChIndex> built = ChIndex::Build(*w.graph);
+    if (!built.ok()) {
+      w.error = "building the road index: " + built.status().ToString();
+      return w;
     }
+    w.index = std::make_shared<const ChIndex>(std::move(built).value());
+  } else {
+    Result<std::shared_ptr<const ChIndex>> index = cli::LoadOrBuildIndex(
+        std::filesystem::path(index_dir) / (std::string(ShortName(kind)) + ".chindex"), *w.graph);
+    if (!index.ok()) {
+      w.error = "building the road index: " + index.status().ToString();
+      return w;
+    }
+    w.index = std::move(index).value();
   }
-  const bool index_read = index.ok();
-  if (!index_read) index = ChIndex::Build(*w.graph);
-  if (!index.ok()) {
-    w.error = "building the road index: " + index.status().ToString();
-    return w;
-  }
-  if (!index_file.empty() && !index_read) {
-    const Status saved = loaders::SaveChIndex(index_file, *index);
-    if (!saved.ok()) std::cerr << "match_bench: " << saved.ToString() << "\n";
-  }
-  w.index = std::make_shared<const ChIndex>(std::move(index).value());
   w.index_seconds = SecondsSince(index_start);
-  w.index_loaded = index_read;
   w.reversed.emplace(BuildBoostGraph(*w.graph, Orientation::kReversed));
   w.place_county = PlaceCounties(*w.graph);
   w.questions = MakeQuestions(w);
@@ -521,7 +514,7 @@ World LoadWorld(NetworkKind kind) {
   }
   std::cerr << "match_bench: " << ShortName(kind) << ": " << w.graph->place_count() << " places, "
             << w.registry->teams().size() << " teams, road index "
-            << (w.index_loaded ? "loaded" : "built") << " in " << w.index_seconds
+            << (index_dir.empty() ? "built" : "from --index_dir") << " in " << w.index_seconds
             << " s, ready in " << SecondsSince(start) << " s\n";
   return w;
 }
@@ -755,7 +748,7 @@ void PrintSummary() {
 }  // namespace baiying::bench
 
 int main(int argc, char** argv) {
-  // Our own flag, taken out before Google Benchmark reads the rest.
+  // Our own flags, taken out before Google Benchmark reads the rest.
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
